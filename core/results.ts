@@ -1,0 +1,187 @@
+/**
+ * The results JSON (one per run, versioned). Every report format (HTML, Markdown,
+ * JUnit, compare, gate) is rendered from this and nothing else (DESIGN.md, "Reports and cost").
+ *
+ * Units are in the field names: *Ms milliseconds, *S seconds, *Bytes bytes, *OpsPerSec ops/s.
+ */
+import { z } from 'zod';
+
+export const SCHEMA_VERSION = 1;
+
+/**
+ * Latency percentiles in ms. A percentile is null when the sample is too small to carry it
+ * (p99 needs >= 100 samples, p99.9 >= 1000: DESIGN.md "sample-aware").
+ */
+export const PercentilesSchema = z.object({
+  count: z.number().int().nonnegative(),
+  min: z.number().nullable(),
+  mean: z.number().nullable(),
+  p50: z.number().nullable(),
+  p90: z.number().nullable(),
+  p99: z.number().nullable(),
+  p999: z.number().nullable(),
+  max: z.number().nullable(),
+});
+export type Percentiles = z.infer<typeof PercentilesSchema>;
+
+/** One second of one operation (or of the whole run when op is "*"). t = seconds since the run phase began. */
+export const SeriesPointSchema = z.object({
+  t: z.number(),
+  /** Operations the schedule intended to start in this second (open loop); null in closed loop. */
+  targetOps: z.number().nullable(),
+  /** Operations that completed in this second (ok or not). */
+  completedOps: z.number(),
+  errors: z.number(),
+  latencyMs: z.object({ p50: z.number().nullable(), p90: z.number().nullable(), p99: z.number().nullable(), max: z.number().nullable() }),
+  serviceTimeMs: z.object({ p50: z.number().nullable(), p99: z.number().nullable(), max: z.number().nullable() }),
+  warmup: z.boolean(),
+});
+export type SeriesPoint = z.infer<typeof SeriesPointSchema>;
+
+export const OperationResultSchema = z.object({
+  name: z.string(),
+  /** Storage path id from DESIGN.md, e.g. "likes.redis-counter". */
+  path: z.string(),
+  /** Measured (post-warmup) operations. */
+  count: z.number().int(),
+  okCount: z.number().int(),
+  /** Errors by kind: "error", "timeout", "not_found", or a driver error code. */
+  errors: z.record(z.string(), z.number().int()),
+  warmupCount: z.number().int(),
+  achievedOpsPerSec: z.number(),
+  /** Latency from intended start to response (coordinated-omission corrected). */
+  latencyMs: PercentilesSchema,
+  /** Service time from send to response. */
+  serviceTimeMs: PercentilesSchema,
+  /** How late the operation was sent compared with its intended start. */
+  scheduleLagMs: PercentilesSchema,
+  series: z.array(SeriesPointSchema),
+  /** Base64 of the HDR histogram of latency in µs (compressed), for exact merge and compare. */
+  latencyHistogram: z.string().optional(),
+});
+export type OperationResult = z.infer<typeof OperationResultSchema>;
+
+export const StageSchema = z.object({
+  /** Stage length, s. */
+  durationS: z.number().positive(),
+  /** Arrival rate at the end of the stage, ops/s (linear ramp from the previous stage's rate). */
+  rate: z.number().nonnegative(),
+  /** Arrival rate at the start of the stage; defaults to `rate` (a step). */
+  fromRate: z.number().nonnegative().optional(),
+  label: z.string().optional(),
+});
+export type Stage = z.infer<typeof StageSchema>;
+
+export const ThresholdResultSchema = z.object({
+  /** As written in the scenario, e.g. "like: p99 < 5ms". */
+  expression: z.string(),
+  operation: z.string(),
+  metric: z.string(),
+  unit: z.string(),
+  limit: z.number(),
+  actual: z.number().nullable(),
+  passed: z.boolean(),
+});
+export type ThresholdResult = z.infer<typeof ThresholdResultSchema>;
+
+export const ClaimResultSchema = z.object({
+  id: z.string(),
+  /** Seed document and section, e.g. "000 · Likes System". */
+  source: z.string(),
+  claim: z.string(),
+  measured: z.string(),
+  verdict: z.enum(['holds', 'refuted', 'not-measurable']),
+  note: z.string().optional(),
+});
+export type ClaimResult = z.infer<typeof ClaimResultSchema>;
+
+export const FootprintItemSchema = z.object({
+  name: z.string(),
+  kind: z.string(),
+  bytes: z.number(),
+  count: z.number().optional(),
+  countUnit: z.string().optional(),
+  note: z.string().optional(),
+});
+export const FootprintSchema = z.object({
+  store: z.string(),
+  takenAt: z.string(),
+  totalBytes: z.number(),
+  items: z.array(FootprintItemSchema),
+});
+
+/** A derived figure, e.g. "bytes per like key" = 52 bytes. */
+export const DerivedFigureSchema = z.object({ name: z.string(), value: z.number().nullable(), unit: z.string(), note: z.string().optional() });
+export type DerivedFigure = z.infer<typeof DerivedFigureSchema>;
+
+export const RunResultSchema = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  tool: z.object({ name: z.literal('capbench'), version: z.string() }),
+  runId: z.string(),
+  scenario: z.object({
+    id: z.string(),
+    description: z.string(),
+    /** Storage path(s) exercised. */
+    paths: z.array(z.string()),
+    /** The resolved options the run used (validated). */
+    options: z.record(z.string(), z.unknown()),
+  }),
+  /** completed: ran to its end; aborted: Ctrl-C or a fatal fault midway (partial results). */
+  status: z.enum(['completed', 'aborted']),
+  abortReason: z.string().optional(),
+  startedAt: z.string(),
+  endedAt: z.string(),
+  loop: z.enum(['open', 'closed']),
+  schedule: z.object({
+    arrival: z.enum(['constant', 'poisson']),
+    stages: z.array(StageSchema),
+    warmupS: z.number(),
+    /** Closed loop only: fixed concurrency. */
+    concurrency: z.number().optional(),
+    workers: z.number().int().positive(),
+    /** In-flight cap for open loop; operations past it wait (their latency still counts from the intended start). */
+    maxInFlight: z.number().int().positive(),
+  }),
+  rate: z.object({
+    /** Mean intended arrival rate over the measured phase, ops/s (null in closed loop). */
+    targetOpsPerSec: z.number().nullable(),
+    achievedOpsPerSec: z.number(),
+    /** Intended operations that never started before the run ended. */
+    notStarted: z.number().int(),
+    /** True when the run fell short of its schedule: the figures are not at the target rate. */
+    flagged: z.boolean(),
+    reasons: z.array(z.string()),
+  }),
+  operations: z.array(OperationResultSchema),
+  /** All operations together, per second. */
+  series: z.array(SeriesPointSchema),
+  harness: z.object({
+    eventLoopLagMs: PercentilesSchema,
+    /** Client process CPU, % of one core, mean and max over the run. */
+    cpuPct: z.object({ mean: z.number(), max: z.number() }),
+    /** True when the client, not the target, limited the run. */
+    bottleneck: z.boolean(),
+    notes: z.array(z.string()),
+  }),
+  machine: z.object({
+    hostname: z.string(),
+    platform: z.string(),
+    arch: z.string(),
+    cpus: z.number(),
+    cpuModel: z.string(),
+    totalMemBytes: z.number(),
+    node: z.string(),
+  }),
+  targets: z.array(
+    z.object({ store: z.string(), product: z.string(), version: z.string(), address: z.string(), standInFor: z.string().optional() }),
+  ),
+  footprint: z.object({
+    before: z.array(FootprintSchema),
+    after: z.array(FootprintSchema),
+    derived: z.array(DerivedFigureSchema),
+  }),
+  thresholds: z.array(ThresholdResultSchema),
+  claims: z.array(ClaimResultSchema),
+  notes: z.array(z.string()),
+});
+export type RunResult = z.infer<typeof RunResultSchema>;
