@@ -1,0 +1,268 @@
+/**
+ * Runs one load phase: starts the threads (inline for one worker, worker threads for
+ * more), keeps them on one shared clock, merges what they measure, watches the client
+ * itself, and returns the measured part of a RunResult.
+ */
+import { Worker } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
+import { CapbenchError } from '../core/errors.js';
+import type { OperationResult, RunResult, SeriesPoint } from '../core/results.js';
+import { Aggregator } from './aggregator.js';
+import { CpuSampler } from './machine.js';
+import { runThread, type ThreadSummary, type ThreadTick } from './runner.js';
+import { ArrivalSchedule, totalDurationS } from './schedule.js';
+import { loadWorkload, type LoadPlan, type ThreadInit, type ToParent, type WorkloadRef } from './protocol.js';
+import { percentilesMs, newHistogram, mergeEncoded } from './histogram.js';
+
+export type { LoadPlan, WorkloadRef } from './protocol.js';
+
+/** Live figures, once a second, for the terminal. */
+export interface LoadProgress {
+  elapsedS: number;
+  totalS: number;
+  /** Intended arrival rate right now, ops/s (null in closed loop). */
+  targetRate: number | null;
+  /** Operations completed in the last full second. */
+  lastSecondOps: number;
+  lastSecondP99Ms: number | null;
+  errors: number;
+  inFlight: number;
+  started: number;
+}
+
+/** The measured part of a RunResult. */
+export interface LoadOutcome {
+  operations: OperationResult[];
+  series: SeriesPoint[];
+  rate: RunResult['rate'];
+  harness: RunResult['harness'];
+  schedule: RunResult['schedule'];
+  startedAt: string;
+  endedAt: string;
+  aborted: boolean;
+  abortReason?: string;
+}
+
+/** Options of runLoad(). */
+export interface RunLoadOptions {
+  onProgress?: (p: LoadProgress) => void;
+  /** Aborting stops new arrivals; what was measured is kept and returned (status aborted). */
+  signal?: AbortSignal;
+  /** Operation names and paths, known before threads start (for the aggregator). */
+  operations: readonly string[];
+  paths: readonly string[];
+}
+
+/** Shortfall beyond which a run is flagged: achieved below 95% of the target rate. */
+export const SHORTFALL_FLAG = 0.95;
+
+/**
+ * Run the load plan against the workload. Never throws for operation errors (counted by
+ * kind); throws CapbenchError when a thread cannot create its workload (e.g. the target is
+ * down before the run starts). When `signal` aborts midway, returns what was measured.
+ */
+export async function runLoad(ref: WorkloadRef, plan: LoadPlan, opts: RunLoadOptions): Promise<LoadOutcome> {
+  const durationS = plan.loop === 'open' ? totalDurationS(plan.stages) : (plan.durationS ?? 0);
+  const fullSchedule = plan.loop === 'open' ? new ArrivalSchedule(plan.stages, plan.arrival) : undefined;
+  const agg = new Aggregator(opts.operations, opts.paths, plan.warmupS, fullSchedule);
+  const cpu = new CpuSampler();
+  const summaries: ThreadSummary[] = [];
+  const ticks = new Map<number, ThreadTick>();
+  const startedAt = new Date();
+  let errorsSoFar = 0;
+  let abortReason: string | undefined;
+
+  const onTick = (index: number, tick: ThreadTick) => {
+    ticks.set(index, tick);
+    agg.addDeltas(tick.deltas);
+    for (const d of tick.deltas) for (const v of Object.values(d.errors)) errorsSoFar += v;
+  };
+
+  let startEpochMs = 0;
+  const progressTimer = setInterval(() => {
+    if (startEpochMs === 0) return;
+    cpu.sample();
+    const elapsedS = (performance.timeOrigin + performance.now() - startEpochMs) / 1000;
+    agg.settle(Math.floor(elapsedS));
+    const last = agg.latestSecond();
+    const open = agg.openCounts().sort((a, b) => b.sec - a.sec);
+    const recent = open.find((o) => o.sec === Math.floor(elapsedS) - 1);
+    opts.onProgress?.({
+      elapsedS,
+      totalS: durationS,
+      targetRate: fullSchedule ? fullSchedule.rateAt(elapsedS) : null,
+      lastSecondOps: recent?.completed ?? last?.completedOps ?? 0,
+      lastSecondP99Ms: last?.latencyMs.p99 ?? null,
+      errors: errorsSoFar,
+      inFlight: [...ticks.values()].reduce((a, t) => a + t.inFlight, 0),
+      started: [...ticks.values()].reduce((a, t) => a + t.started, 0),
+    });
+  }, 1000);
+
+  try {
+    if (plan.workers <= 1) {
+      const workload = await loadWorkload({ ref, index: 0, count: 1 });
+      try {
+        startEpochMs = performance.timeOrigin + performance.now() + 20;
+        const schedule = fullSchedule ? new ArrivalSchedule(plan.stages, plan.arrival, 1, 0, plan.seed) : undefined;
+        summaries.push(await runThread(workload, { ...plan, schedule, startEpochMs }, (t) => onTick(0, t), opts.signal));
+      } finally {
+        await workload.close().catch(() => undefined);
+      }
+    } else {
+      const workers = Array.from({ length: plan.workers }, (_, index) => {
+        const init: ThreadInit = { ref, plan, index, count: plan.workers };
+        return new Worker(new URL('./worker.js', import.meta.url), { workerData: init });
+      });
+      const ready: Promise<void>[] = [];
+      const done: Promise<void>[] = [];
+      workers.forEach((w, index) => {
+        let readyResolve!: () => void;
+        let fail!: (e: Error) => void;
+        ready.push(new Promise<void>((r, j) => ((readyResolve = r), (fail = j))));
+        done.push(
+          new Promise<void>((resolve, reject) => {
+            w.on('message', (m: ToParent) => {
+              if (m.type === 'ready') readyResolve();
+              else if (m.type === 'tick') onTick(index, m.tick);
+              else if (m.type === 'done') {
+                summaries.push(m.summary);
+                resolve();
+              } else if (m.type === 'error') {
+                const e = new CapbenchError(m.message, { hint: m.hint });
+                fail(e);
+                reject(e);
+              }
+            });
+            w.on('error', (e) => (fail(e), reject(e)));
+            w.on('exit', (code) => (code !== 0 ? reject(new Error(`worker ${index} exited with code ${code}`)) : resolve()));
+          }),
+        );
+      });
+      try {
+        await Promise.all(ready);
+      } catch (e) {
+        await Promise.all(workers.map((w) => w.terminate()));
+        throw e;
+      }
+      const abortAll = () => workers.forEach((w) => w.postMessage({ type: 'abort' }));
+      opts.signal?.addEventListener('abort', abortAll, { once: true });
+      startEpochMs = performance.timeOrigin + performance.now() + 50;
+      workers.forEach((w) => w.postMessage({ type: 'start', startEpochMs }));
+      const results = await Promise.allSettled(done);
+      const failed = results.find((r) => r.status === 'rejected');
+      if (failed && failed.status === 'rejected') abortReason = `a worker thread failed: ${(failed.reason as Error).message}`;
+      opts.signal?.removeEventListener('abort', abortAll);
+    }
+  } finally {
+    clearInterval(progressTimer);
+  }
+  if (opts.signal?.aborted) abortReason = abortReason ?? String(opts.signal.reason ?? 'interrupted');
+
+  for (const s of summaries) {
+    agg.addDeltas(s.deltas);
+    agg.addTotals(s.totals);
+  }
+  agg.settle(Number.MAX_SAFE_INTEGER, true);
+  const endedAt = new Date();
+  const aborted = abortReason !== undefined;
+  const ranS = aborted ? Math.min(durationS, (endedAt.getTime() - startedAt.getTime()) / 1000) : durationS;
+  const measuredS = Math.max(0, ranS - plan.warmupS);
+  const operations = agg.operationResults(measuredS);
+  const series = agg.series();
+
+  const measuredCount = operations.reduce((a, o) => a + o.count, 0);
+  const achieved = measuredS > 0 ? measuredCount / measuredS : 0;
+  const target = fullSchedule && measuredS > 0 ? fullSchedule.expectedBetween(plan.warmupS, plan.warmupS + measuredS) / measuredS : null;
+  const notStarted = summaries.reduce((a, s) => a + s.notStarted, 0);
+  const timeouts = summaries.reduce((a, s) => a + s.timeouts, 0);
+  const reasons: string[] = [];
+  if (aborted) reasons.push(`the run was aborted: ${abortReason}`);
+  if (target !== null && target > 0 && achieved < SHORTFALL_FLAG * target) {
+    reasons.push(`achieved ${fmt(achieved)} ops/s, ${fmt((achieved / target) * 100)}% of the ${fmt(target)} ops/s target`);
+  }
+  if (notStarted > 0) reasons.push(`${notStarted} scheduled operations never started (in-flight cap ${plan.maxInFlight} or the run ended first)`);
+  if (timeouts > 0) reasons.push(`${timeouts} operations timed out after ${plan.opTimeoutS} s`);
+  if (target !== null) {
+    const measuredSeconds = series.filter((p) => !p.warmup && p.t < durationS && (p.targetOps ?? 0) >= 10);
+    const short = measuredSeconds.filter((p) => p.completedOps < 0.9 * (p.targetOps ?? 0));
+    if (measuredSeconds.length > 0 && short.length / measuredSeconds.length > 0.1) {
+      reasons.push(`${short.length} of ${measuredSeconds.length} measured seconds completed under 90% of their target`);
+    }
+  }
+
+  // The client watching itself: was the harness, not the target, the bottleneck?
+  const eld = summaries.map((s) => s.eventLoopDelayMs);
+  const eldAll = { p50: max(eld.map((e) => e.p50)), p99: max(eld.map((e) => e.p99)), max: max(eld.map((e) => e.max)), mean: max(eld.map((e) => e.mean)) };
+  const lag = newHistogram();
+  const svc = newHistogram();
+  for (const s of summaries) for (const t of s.totals) (mergeEncoded(lag, t.lag), mergeEncoded(svc, t.service));
+  const lagP = percentilesMs(lag);
+  const svcP = percentilesMs(svc);
+  const procMean = mean(cpu.processPct);
+  const machineMean = mean(cpu.machinePct);
+  const notes: string[] = [];
+  let bottleneck = false;
+  if (eldAll.p99 > 20) {
+    bottleneck = true;
+    notes.push(`the client's event loop was delayed by up to ${fmt(eldAll.p99)} ms at p99: the harness, not only the target, limited the run`);
+  }
+  const lag99 = lagP.p99 ?? lagP.max ?? 0;
+  const svc99 = svcP.p99 ?? svcP.max ?? 0;
+  if (plan.loop === 'open' && lag99 > 5 && lag99 > svc99) {
+    bottleneck = true;
+    notes.push(`operations were sent late (schedule lag p99 ${fmt(lag99)} ms > service time p99 ${fmt(svc99)} ms): the client could not keep the schedule`);
+  }
+  if (procMean > 90 * plan.workers) {
+    bottleneck = true;
+    notes.push(`the client used ${fmt(procMean)}% of a core per worker thread on average: it was CPU-bound; try --workers`);
+  }
+  if (machineMean > 90) notes.push(`the machine's CPUs were ${fmt(machineMean)}% busy on average: client and server share them, so figures are a lower bound of the server's capacity`);
+  notes.push(`event-loop delay p50 ${fmt(eldAll.p50)} ms, p99 ${fmt(eldAll.p99)} ms, max ${fmt(eldAll.max)} ms; client CPU mean ${fmt(procMean)}% of one core; machine CPU mean ${fmt(machineMean)}%`);
+  lag.destroy();
+  svc.destroy();
+
+  return {
+    operations,
+    series,
+    rate: {
+      targetOpsPerSec: target === null ? null : round1(target),
+      achievedOpsPerSec: round1(achieved),
+      notStarted,
+      flagged: reasons.length > 0,
+      reasons,
+    },
+    harness: {
+      eventLoopLagMs: {
+        count: eld.length,
+        min: null,
+        mean: eldAll.mean,
+        p50: eldAll.p50,
+        p90: null,
+        p99: eldAll.p99,
+        p999: null,
+        max: eldAll.max,
+      },
+      cpuPct: { mean: round1(procMean), max: round1(max(cpu.processPct)) },
+      bottleneck,
+      notes,
+    },
+    schedule: {
+      arrival: plan.arrival,
+      stages: plan.loop === 'open' ? plan.stages : [{ durationS, rate: 0, label: 'closed loop' }],
+      warmupS: plan.warmupS,
+      concurrency: plan.concurrency,
+      workers: plan.workers,
+      maxInFlight: plan.maxInFlight,
+    },
+    startedAt: startedAt.toISOString(),
+    endedAt: endedAt.toISOString(),
+    aborted,
+    abortReason,
+  };
+}
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
+const fmt = (n: number) => (n >= 100 ? Math.round(n).toString() : n.toFixed(1));
+const max = (xs: number[]) => (xs.length ? Math.max(...xs) : 0);
+const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);

@@ -1,0 +1,41 @@
+/**
+ * Worker-thread entry: loads the workload module named by the parent, runs its share of
+ * the schedule, and streams encoded per-second deltas back (engine/run.ts is the parent).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { runThread, type ThreadPlan } from './runner.js';
+import { ArrivalSchedule } from './schedule.js';
+import { loadWorkload, type ThreadInit, type ToParent, type ToWorker } from './protocol.js';
+
+const init = workerData as ThreadInit;
+const port = parentPort!;
+const post = (m: ToParent) => port.postMessage(m);
+const abort = new AbortController();
+
+async function main(): Promise<void> {
+  const workload = await loadWorkload(init);
+  post({ type: 'ready' });
+  const startEpochMs = await new Promise<number>((resolve) => {
+    port.on('message', (m: ToWorker) => {
+      if (m.type === 'start') resolve(m.startEpochMs);
+      else if (m.type === 'abort') abort.abort();
+    });
+  });
+  const p = init.plan;
+  const plan: ThreadPlan = {
+    ...p,
+    startEpochMs,
+    schedule: p.loop === 'open' ? new ArrivalSchedule(p.stages, p.arrival, 1 / init.count, init.index / init.count, p.seed + init.index) : undefined,
+    concurrency: p.concurrency === undefined ? undefined : Math.max(1, Math.round(p.concurrency / init.count)),
+  };
+  try {
+    const summary = await runThread(workload, plan, (tick) => post({ type: 'tick', tick }), abort.signal);
+    post({ type: 'done', summary });
+  } finally {
+    await workload.close().catch(() => undefined);
+  }
+}
+
+main().catch((err: unknown) => {
+  post({ type: 'error', message: err instanceof Error ? err.message : String(err), name: err instanceof Error ? err.name : 'Error', hint: (err as { hint?: string })?.hint });
+});

@@ -1,0 +1,7 @@
+/**
+ * reference-impl/follows: the follows.pg storage path (DESIGN.md "Storage paths"; seeds 000
+ * "Follows System" and 001 "User Database (PostgreSQL)") and the FollowGraph interface.
+ */
+export type { FollowGraph, FollowCounts, PageOptions, UserPage } from './types.js';
+export { PgFollows, type PgFollowsOptions } from './pg.js';
+export { usersDdl, followsDdl } from './schema.js';

@@ -1,0 +1,60 @@
+/**
+ * The common shape of follow-graph storage paths (DESIGN.md "Storage paths": follows.pg;
+ * follows.cassandra and follows.redis-cache can implement the same interface), so the
+ * follow-queries scenario drives them alike. Seed 000, "Follows System".
+ */
+
+/** Keyset pagination: rows with id > after, ascending, at most limit of them. */
+export interface PageOptions {
+  /** Page size, 1..10000; default 100. */
+  limit?: number;
+  /** Cursor: the `next` of the previous page; omit for the first page. */
+  after?: number;
+}
+
+/** One page of user ids, ascending. */
+export interface UserPage {
+  /** User ids on this page, ascending; at most `limit` of them. */
+  ids: number[];
+  /** Pass as `after` to get the next page; undefined when this is the last page. */
+  next: number | undefined;
+}
+
+/** A user's counters from user_stats. */
+export interface FollowCounts {
+  /** Users who follow this user. */
+  followers: number;
+  /** Users this user follows. */
+  following: number;
+}
+
+/**
+ * A follow graph with counters. User ids are safe integers.
+ * Semantics every implementation must keep (tested for follows.pg in test/reference-impl):
+ * a pair is followed at most once, even under racing duplicate follows; follow/unfollow
+ * resolve to whether they changed anything; counts equal the rows they summarise.
+ */
+export interface FollowGraph {
+  /** Storage path id, e.g. "follows.pg". */
+  readonly path: string;
+  /** Create what the path needs. Idempotent, safe to call concurrently. */
+  setup(): Promise<void>;
+  /** `follower` follows `followee`; true if created, false if it already existed. */
+  follow(follower: number, followee: number): Promise<boolean>;
+  /** `follower` stops following `followee`; true if removed, false if there was nothing to remove. */
+  unfollow(follower: number, followee: number): Promise<boolean>;
+  /** Whether `follower` follows `followee`. */
+  isFollowing(follower: number, followee: number): Promise<boolean>;
+  /** Ids of users following `userId`, ascending, keyset-paginated ("Who follows this user?"). */
+  followers(userId: number, page?: PageOptions): Promise<UserPage>;
+  /** Ids of users `userId` follows, ascending, keyset-paginated. */
+  following(userId: number, page?: PageOptions): Promise<UserPage>;
+  /** Users who follow both `a` and `b` (common followers), ascending, keyset-paginated. */
+  mutuals(a: number, b: number, page?: PageOptions): Promise<UserPage>;
+  /** Follower and following counts. */
+  counts(userId: number): Promise<FollowCounts>;
+  /** Bulk-load edges followers[i] -> followees[i] (load phase); resolves to how many were new. */
+  seedFollows(followers: readonly number[], followees: readonly number[]): Promise<number>;
+  /** Remove every follow and zero the counters. */
+  reset(): Promise<void>;
+}

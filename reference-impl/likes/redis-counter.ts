@@ -1,0 +1,104 @@
+/**
+ * likes.redis-counter: one Redis string per post under a short key, INCR to like, GET to
+ * read (seed 000, "Likes System": "Atomic increments (INCR post:123:likes)", and "Redis
+ * Memory Optimization Strategy for Likes" / "Memory-Saving Techniques": "p:123:l  # 60%
+ * shorter", "TTL Automation").
+ */
+import type { RedisClientType } from 'redis';
+import { escapeGlob, unlinkMatching } from '../common/redis-keys.js';
+import { checkSeedRange, initialFor, type LikeCounter, type SeedRange } from './types.js';
+
+/** Options of RedisCounterLikes. */
+export interface RedisCounterOptions {
+  /**
+   * Prepended to every key, e.g. "cbtest:123:" for tests; default "" so keys are exactly
+   * the seed's `p:{id}:l`.
+   */
+  keyPrefix?: string;
+  /**
+   * Expire each counter this many seconds after it is created (first like or seed); never
+   * refreshed. 0 or undefined: no TTL (the default, so a benchmark never loses counts).
+   * SEED_LIKES_TTL_S is the seed's 7 days.
+   */
+  ttlSeconds?: number;
+}
+
+/** Posts written per MSET / pipeline batch when seeding. */
+const SEED_BATCH = 1000;
+
+/** GET reply to a count: a missing key is a post nobody liked. */
+function toCount(v: string | null): number {
+  return v === null ? 0 : Number(v);
+}
+
+/**
+ * likes.redis-counter. Key `{keyPrefix}p:{postId}:l`, value a Redis integer string.
+ * like() is one INCR (plus one EXPIRE NX on the post's first like when a TTL is set);
+ * count() is one GET.
+ */
+export class RedisCounterLikes implements LikeCounter {
+  readonly path = 'likes.redis-counter' as const;
+  /** SCAN pattern that matches exactly this instance's keys (for clear() and footprint). */
+  readonly keyPattern: string;
+  private readonly client: RedisClientType;
+  private readonly head: string;
+  private readonly ttlS: number;
+
+  /**
+   * @param client a connected node-redis v5 client with RESP2 replies (the default; create
+   *   it with `createClient({ url, RESP: 2 })` so TypeScript infers RedisClientType).
+   */
+  constructor(client: RedisClientType, opts: RedisCounterOptions = {}) {
+    this.client = client;
+    const prefix = opts.keyPrefix ?? '';
+    this.head = prefix + 'p:';
+    this.ttlS = opts.ttlSeconds ?? 0;
+    this.keyPattern = escapeGlob(prefix) + 'p:*:l';
+  }
+
+  /** The key of a post's counter, e.g. "p:123:l" (for MEMORY USAGE sampling). */
+  key(postId: number): string {
+    return this.head + postId + ':l';
+  }
+
+  /** Nothing to create: Redis strings need no schema. Kept for the common interface. */
+  async setup(): Promise<void> {}
+
+  /** INCR; resolves to the new count. With a TTL, the first like (count 1) also sets EXPIRE ... NX. */
+  like(postId: number): Promise<number> {
+    const key = this.head + postId + ':l';
+    if (this.ttlS === 0) return this.client.incr(key);
+    // NX: the TTL runs from the key's creation and is not pushed back by later likes.
+    return this.client.incr(key).then((n) => (n === 1 ? this.client.expire(key, this.ttlS, 'NX').then(() => n) : n));
+  }
+
+  /** GET; 0 when the key does not exist (never liked, or expired). */
+  count(postId: number): Promise<number> {
+    return this.client.get(this.head + postId + ':l').then(toCount);
+  }
+
+  /** MSET in batches of 1000 (SET ... EX per key, pipelined, when a TTL is set). Overwrites. */
+  async seed(range: SeedRange): Promise<void> {
+    checkSeedRange(range);
+    const end = range.first + range.count;
+    for (let start = range.first; start < end; start += SEED_BATCH) {
+      const stop = Math.min(end, start + SEED_BATCH);
+      if (this.ttlS === 0) {
+        const pairs: [string, string][] = [];
+        for (let id = start; id < stop; id++) pairs.push([this.key(id), String(initialFor(range, id))]);
+        await this.client.mSet(pairs);
+      } else {
+        const writes: Promise<unknown>[] = [];
+        for (let id = start; id < stop; id++) {
+          writes.push(this.client.set(this.key(id), String(initialFor(range, id)), { expiration: { type: 'EX', value: this.ttlS } }));
+        }
+        await Promise.all(writes);
+      }
+    }
+  }
+
+  /** UNLINK every `{keyPrefix}p:*:l` key (SCAN-based, so it does not block the server). */
+  async clear(): Promise<void> {
+    await unlinkMatching(this.client, this.keyPattern);
+  }
+}

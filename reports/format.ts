@@ -1,0 +1,197 @@
+/**
+ * Formatting and escaping shared by every report format. Pure functions, no I/O.
+ *
+ * Numbers are formatted with a fixed locale (en-US grouping) so that reports are the same
+ * on every machine; units are always written next to the number.
+ */
+import type { OperationResult, Percentiles, RunResult, Stage } from '../core/results.js';
+
+const INT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+/** Integer with thousands separators: 1234567 -> "1,234,567". Non-finite -> "—". */
+export function fmtInt(n: number): string {
+  return Number.isFinite(n) ? INT.format(Math.round(n)) : '—';
+}
+
+/**
+ * A number with about three significant figures and thousands separators, no unit:
+ * 0.01234 -> "0.0123", 1.234 -> "1.23", 12.34 -> "12.3", 1234.5 -> "1,235". Non-finite -> "—".
+ */
+export function fmtNum(n: number): string {
+  if (!Number.isFinite(n)) return '—';
+  const a = Math.abs(n);
+  if (a === 0) return '0';
+  if (a >= 100) return INT.format(Math.round(n));
+  if (a >= 10) return trimZeros(n.toFixed(1));
+  if (a >= 1) return trimZeros(n.toFixed(2));
+  if (a >= 0.001) return trimZeros(n.toPrecision(3));
+  return n.toExponential(2);
+}
+
+function trimZeros(s: string): string {
+  return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
+}
+
+/** Milliseconds with unit: 0.2134 -> "0.213 ms". */
+export function fmtMs(ms: number): string {
+  return `${fmtNum(ms)} ms`;
+}
+
+/** Operations per second with unit: 9835.2 -> "9,835 ops/s". */
+export function fmtRate(opsPerSec: number): string {
+  return `${fmtNum(opsPerSec)} ops/s`;
+}
+
+/** Seconds with unit: 50 -> "50 s", 0.25 -> "0.25 s". */
+export function fmtS(s: number): string {
+  return `${fmtNum(s)} s`;
+}
+
+/**
+ * A ratio as a percentage with unit: 0.9842 -> "98.4 %", 0.00014 -> "0.014 %" (two significant
+ * figures below 0.1 % so that small error rates do not read as zero), 0 -> "0 %".
+ */
+export function fmtRatioPct(ratio: number): string {
+  if (!Number.isFinite(ratio)) return '—';
+  const pct = ratio * 100;
+  if (pct === 0) return '0 %';
+  if (Math.abs(pct) < 0.1) return `${Number(pct.toPrecision(2))} %`;
+  return `${pct.toFixed(1)} %`;
+}
+
+const IEC = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
+
+/**
+ * Bytes in IEC units (powers of 1024) with about three significant figures:
+ * 1536 -> "1.5 KiB", 10_485_760 -> "10 MiB". Negative values keep their sign (for deltas).
+ */
+export function humanBytes(bytes: number): string {
+  if (!Number.isFinite(bytes)) return '—';
+  const sign = bytes < 0 ? '-' : '';
+  let v = Math.abs(bytes);
+  let i = 0;
+  while (v >= 1024 && i < IEC.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${sign}${i === 0 ? INT.format(v) : fmtNum(v)} ${IEC[i]}`;
+}
+
+/** Exact bytes for a tooltip: 1536 -> "1,536 bytes". */
+export function exactBytes(bytes: number): string {
+  return `${fmtInt(bytes)} bytes`;
+}
+
+/** A signed delta in bytes: +1.5 KiB / -200 B / ±0 B. */
+export function humanBytesDelta(bytes: number): string {
+  if (bytes === 0) return '±0 B';
+  return bytes > 0 ? `+${humanBytes(bytes)}` : humanBytes(bytes);
+}
+
+/**
+ * Measured length of the run phase without warmup, s: the number of non-warmup points of the
+ * run's per-second series; without a series, endedAt - startedAt - warmupS (at least 0).
+ */
+export function measuredDurationS(result: RunResult): number {
+  const measuredPoints = result.series.filter((p) => !p.warmup).length;
+  if (measuredPoints > 0) return measuredPoints;
+  const wall = (Date.parse(result.endedAt) - Date.parse(result.startedAt)) / 1000;
+  return Number.isFinite(wall) ? Math.max(0, wall - result.schedule.warmupS) : 0;
+}
+
+/** Wall-clock length of the run, s (endedAt - startedAt), or NaN when a date does not parse. */
+export function wallDurationS(result: RunResult): number {
+  return (Date.parse(result.endedAt) - Date.parse(result.startedAt)) / 1000;
+}
+
+/**
+ * The intended (target) rate of one operation over the measured phase, ops/s: the mean of
+ * the operation's per-second `targetOps` over its non-warmup seconds. Null in closed loop or
+ * when the series carries no target. (RunResult has no per-operation target field; this is
+ * derived from the series.)
+ */
+export function opTargetOpsPerSec(op: OperationResult): number | null {
+  let sum = 0;
+  let n = 0;
+  for (const p of op.series) {
+    if (p.warmup || p.targetOps === null) continue;
+    sum += p.targetOps;
+    n++;
+  }
+  return n > 0 ? sum / n : null;
+}
+
+/** Total errors of an operation (all kinds). */
+export function totalErrors(op: OperationResult): number {
+  return Object.values(op.errors).reduce((a, b) => a + b, 0);
+}
+
+/** Errors by kind, largest first, as [kind, count] pairs (kinds with count 0 left out). */
+export function errorsByKind(op: OperationResult): Array<[string, number]> {
+  return Object.entries(op.errors)
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+}
+
+/** The percentile columns every report shows, in order, with their labels. */
+export const PERCENTILE_COLUMNS: ReadonlyArray<{ key: keyof Percentiles; label: string; minSamples: number }> = [
+  { key: 'p50', label: 'p50', minSamples: 1 },
+  { key: 'p90', label: 'p90', minSamples: 10 },
+  { key: 'p99', label: 'p99', minSamples: 100 },
+  { key: 'p999', label: 'p99.9', minSamples: 1000 },
+  { key: 'max', label: 'max', minSamples: 1 },
+];
+
+/** Describe stages in words: "20 s at 2,000 ops/s → 5 s ramp 2,000→10,000 ops/s → …". */
+export function describeStages(stages: readonly Stage[]): string {
+  if (stages.length === 0) return '—';
+  return stages
+    .map((s) => {
+      const label = s.label ? ` (${s.label})` : '';
+      if (s.fromRate !== undefined && s.fromRate !== s.rate) {
+        return `${fmtS(s.durationS)} ramp ${fmtNum(s.fromRate)}→${fmtRate(s.rate)}${label}`;
+      }
+      return `${fmtS(s.durationS)} at ${fmtRate(s.rate)}${label}`;
+    })
+    .join(' → ');
+}
+
+/** "FerretDB (MongoDB wire protocol) 1.24.0, stand-in for MongoDB" style target label. */
+export function describeTarget(t: RunResult['targets'][number]): string {
+  const base = `${t.product} ${t.version}`;
+  return t.standInFor ? `${base} (stand-in for ${t.standInFor})` : base;
+}
+
+/** Escape text for HTML element content and double- or single-quoted attribute values. */
+export function escapeHtml(text: unknown): string {
+  return String(text).replace(/[&<>"']/g, (c) => HTML_ENTITIES[c]!);
+}
+const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/**
+ * Escape text for XML 1.0 content and attributes. Characters XML 1.0 cannot carry at all
+ * (C0 controls other than tab, LF, CR; lone surrogates; U+FFFE/U+FFFF) are replaced by U+FFFD.
+ */
+export function escapeXml(text: unknown): string {
+  return String(text)
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
+    .replace(/[&<>"']/g, (c) => XML_ENTITIES[c]!);
+}
+const XML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+
+/**
+ * Serialise a value as JSON that is safe inside an HTML <script> element: `<`, `>`, `&`,
+ * U+2028 and U+2029 are written as \u escapes, so no "</script>" or "<!--" can appear.
+ * JSON.parse() of the element's text gives the value back unchanged.
+ */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * Remove terminal control sequences from text taken from a result (a scenario id could
+ * otherwise carry ESC sequences into the user's terminal). Tabs and newlines become spaces.
+ */
+export function stripControl(text: string): string {
+  return text.replace(/[\u0000-\u001F\u007F-\u009F]/g, (c) => (c === '\t' || c === '\n' || c === '\r' ? ' ' : ''));
+}

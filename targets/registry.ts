@@ -1,0 +1,82 @@
+/**
+ * The datastore targets by store name, the local tools `capbench services` also manages (k6),
+ * and the one place that turns a store name plus an optional --<store>-url flag into a Connection.
+ *
+ * Adding a store: one import line and one entry line below (the slots are marked).
+ */
+import { UsageError } from '../core/errors.js';
+import { STORES, type Connection, type LocalService, type StoreName, type TargetModule } from '../core/target.js';
+import { postgresTarget } from './postgres/index.js';
+import { redisTarget } from './redis/index.js';
+import { mongodbTarget } from './mongodb/index.js';
+import { cassandraTarget } from './cassandra/index.js';
+import { elasticsearchTarget } from './elasticsearch/index.js';
+import { k6Local } from './k6/index.js';
+
+/** Registered TargetModules by store; a store missing here is "not available in this build". */
+export const TARGETS: Partial<Record<StoreName, TargetModule>> = {
+  redis: redisTarget,
+  postgres: postgresTarget,
+  mongodb: mongodbTarget,
+  cassandra: cassandraTarget,
+  elasticsearch: elasticsearchTarget,
+};
+
+/** Names of the local tools (not datastores) that `capbench services` manages. */
+export const TOOL_NAMES = ['k6'] as const;
+export type ToolName = (typeof TOOL_NAMES)[number];
+
+/** Registered tools by name, each a LocalService (install/start/stop/status) whose status address is its binary path. */
+export const TOOLS: Partial<Record<ToolName, LocalService>> = {
+  k6: k6Local,
+};
+
+/** True when `name` is one of the five store names (core/target.ts STORES). */
+export function isStoreName(name: string): name is StoreName {
+  return (STORES as readonly string[]).includes(name);
+}
+
+/** True when `name` is a tool name (k6). */
+export function isToolName(name: string): name is ToolName {
+  return (TOOL_NAMES as readonly string[]).includes(name);
+}
+
+/**
+ * The TargetModule of a store.
+ * @throws UsageError for an unknown store name, or a store whose module is not registered yet.
+ */
+export function getTarget(store: string): TargetModule {
+  if (!isStoreName(store)) {
+    throw new UsageError(`Unknown store "${store}".`, { hint: `Use one of: ${STORES.join(', ')}.` });
+  }
+  const mod = TARGETS[store];
+  if (!mod) throw new UsageError(`The ${store} target is not available in this build of capbench.`);
+  return mod;
+}
+
+/** The environment variable that overrides a store's URL: CAPBENCH_<STORE>_URL. */
+export function urlEnvName(store: StoreName): string {
+  return TARGETS[store]?.urlEnv ?? `CAPBENCH_${store.toUpperCase()}_URL`;
+}
+
+/**
+ * The Connection capbench uses for a store: the --<store>-url flag if given, else the
+ * CAPBENCH_<STORE>_URL environment variable, else the store's default loopback URL (the local
+ * server `capbench services up` provisions). Empty strings count as not given.
+ * @throws UsageError for an unknown or unregistered store, or an invalid URL (one line,
+ *   password redacted, naming where the URL came from).
+ */
+export function resolveConnection(store: StoreName, urlFlag?: string, env: NodeJS.ProcessEnv = process.env): Connection {
+  const mod = getTarget(store);
+  const flag = urlFlag?.trim();
+  const fromEnv = env[mod.urlEnv]?.trim();
+  const [url, source] = flag ? [flag, `--${store}-url`] : fromEnv ? [fromEnv, mod.urlEnv] : [mod.defaultUrl, 'the default'];
+  try {
+    return mod.parseUrl(url);
+  } catch (err) {
+    if (err instanceof UsageError && source !== 'the default') {
+      throw new UsageError(`${err.message.replace(/\.$/, '')} (from ${source}).`, { hint: err.hint, cause: err });
+    }
+    throw err;
+  }
+}
