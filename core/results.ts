@@ -48,6 +48,8 @@ export const OperationResultSchema = z.object({
   /** Errors by kind: "error", "timeout", "not_found", or a driver error code. */
   errors: z.record(z.string(), z.number().int()),
   warmupCount: z.number().int(),
+  /** Warmup operations that succeeded (with okCount: every acknowledged operation of the run). */
+  warmupOkCount: z.number().int().optional(),
   achievedOpsPerSec: z.number(),
   /** Latency from intended start to response (coordinated-omission corrected). */
   latencyMs: PercentilesSchema,

@@ -20,6 +20,7 @@ interface OpTotalsMerged {
   notFound: number;
   errors: Record<string, number>;
   warmupCount: number;
+  warmupOk: number;
   latency: Histogram;
   service: Histogram;
   lag: Histogram;
@@ -66,6 +67,7 @@ export class Aggregator {
       notFound: 0,
       errors: {},
       warmupCount: 0,
+      warmupOk: 0,
       latency: newHistogram(),
       service: newHistogram(),
       lag: newHistogram(),
@@ -106,6 +108,7 @@ export class Aggregator {
       m.ok += t.ok;
       m.notFound += t.notFound;
       m.warmupCount += t.warmupCount;
+      m.warmupOk += t.warmupOk;
       for (const [k, v] of Object.entries(t.errors)) m.errors[k] = (m.errors[k] ?? 0) + v;
       mergeEncoded(m.latency, t.latency);
       mergeEncoded(m.service, t.service);
@@ -191,6 +194,7 @@ export class Aggregator {
       okCount: t.ok,
       errors: t.notFound > 0 ? { ...t.errors, not_found: t.notFound } : t.errors,
       warmupCount: t.warmupCount,
+      warmupOkCount: t.warmupOk,
       achievedOpsPerSec: measuredS > 0 ? Math.round((t.count / measuredS) * 10) / 10 : 0,
       latencyMs: percentilesMs(t.latency),
       serviceTimeMs: percentilesMs(t.service),

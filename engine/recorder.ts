@@ -27,6 +27,7 @@ export interface OpTotals {
   notFound: number;
   errors: Record<string, number>;
   warmupCount: number;
+  warmupOk: number;
   latency: string;
   service: string;
   lag: string;
@@ -47,6 +48,7 @@ interface OpState {
   notFound: number;
   errors: Record<string, number>;
   warmupCount: number;
+  warmupOk: number;
   latency: Histogram;
   service: Histogram;
   lag: Histogram;
@@ -68,6 +70,7 @@ export class Recorder {
       notFound: 0,
       errors: {},
       warmupCount: 0,
+      warmupOk: 0,
       latency: newHistogram(),
       service: newHistogram(),
       lag: newHistogram(),
@@ -99,6 +102,7 @@ export class Recorder {
 
     if (intendedNs < this.warmupNs) {
       s.warmupCount++;
+      if (status === 'ok') s.warmupOk++;
       return;
     }
     s.count++;
@@ -151,6 +155,7 @@ export class Recorder {
       notFound: s.notFound,
       errors: s.errors,
       warmupCount: s.warmupCount,
+      warmupOk: s.warmupOk,
       latency: encodeHistogram(s.latency),
       service: encodeHistogram(s.service),
       lag: encodeHistogram(s.lag),

@@ -11,10 +11,11 @@ export type Arrival = 'constant' | 'poisson';
 const DURATION_RE = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
 
 /**
- * Parse a duration such as "500ms", "10s", "2m", "1h" into seconds.
+ * Parse a duration such as "500ms", "10s", "2m", "1h" into seconds ("0" only with allowZero).
  * @throws UsageError on anything else.
  */
-export function parseDurationS(text: string, what = 'duration'): number {
+export function parseDurationS(text: string, what = 'duration', allowZero = false): number {
+  if (allowZero && /^0(ms|s|m|h)?$/.test(text.trim())) return 0;
   const m = DURATION_RE.exec(text.trim());
   if (!m) throw new UsageError(`Bad ${what} "${text}".`, { hint: 'Use a number with a unit: 500ms, 10s, 2m or 1h.' });
   const n = Number(m[1]);

@@ -3,5 +3,5 @@
  * "Follows System" and 001 "User Database (PostgreSQL)") and the FollowGraph interface.
  */
 export type { FollowGraph, FollowCounts, PageOptions, UserPage } from './types.js';
-export { PgFollows, type PgFollowsOptions } from './pg.js';
+export { PgFollows, type PgFollowsOptions, type FollowsAudit, type QueryPlan } from './pg.js';
 export { usersDdl, followsDdl } from './schema.js';

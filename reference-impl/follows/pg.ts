@@ -39,6 +39,52 @@ const MIN_BIGINT = '-9223372036854775808';
 type IdRow = { id: string };
 
 /**
+ * What PgFollows.audit() finds in the tables, all in one snapshot. Every field but `edges`
+ * and `distinctPairs` must be 0 in a consistent graph, and distinctPairs must equal edges.
+ */
+export interface FollowsAudit {
+  /** Rows in follows. */
+  edges: number;
+  /** Distinct (follower_id, followee_id) pairs in follows; below `edges` means duplicate follows. */
+  distinctPairs: number;
+  /** Rows with follower_id = followee_id. */
+  selfFollows: number;
+  /** Users whose user_stats.followers_count differs from their rows in follows (a user with rows but no stats row counts, with counters taken as 0). */
+  followersMismatches: number;
+  /** Users whose user_stats.following_count differs from their rows in follows (same rule). */
+  followingMismatches: number;
+  /** Users that appear in follows but have no user_stats row. */
+  missingStats: number;
+  /** Up to 5 user ids with a follower or following mismatch, ascending (for the report). */
+  mismatchExamples: number[];
+}
+
+/** A query plan as EXPLAIN (ANALYZE, FORMAT JSON) reports it, reduced to what a report shows. */
+export interface QueryPlan {
+  /** Plan node types, depth-first from the root, e.g. ["Limit", "Nested Loop", "Index Only Scan", "Index Only Scan"]. */
+  nodeTypes: string[];
+  /** Join nodes among them (Nested Loop, Hash Join, Merge Join). */
+  joins: string[];
+  /** Indexes scanned, in plan order (schema-less names, e.g. "follows_followee_follower_idx"). */
+  indexes: string[];
+  /** Tables read by a sequential scan (empty when every table was reached through an index). */
+  seqScans: string[];
+  /** One line: nested node types with their index or table, e.g. "Limit > Nested Loop(Index Only Scan follows_followee_follower_idx, Index Only Scan follows_pkey)". */
+  summary: string;
+  /** The server's planning and execution time of this one EXPLAIN ANALYZE, ms. */
+  planningMs: number | null;
+  executionMs: number | null;
+}
+
+/** A node of EXPLAIN (FORMAT JSON) output, the fields we read. */
+interface PlanNode {
+  'Node Type': string;
+  'Index Name'?: string;
+  'Relation Name'?: string;
+  Plans?: PlanNode[];
+}
+
+/**
  * follows.pg. Tables (in `schema`): users, user_stats (seed 001), follows(follower_id,
  * followee_id, created_at) with PRIMARY KEY (follower_id, followee_id) and an index on
  * (followee_id, follower_id). Users must exist (foreign keys); seedUsers() creates them.
@@ -188,6 +234,81 @@ export class PgFollows implements FollowGraph {
     });
     const row = r.rows[0];
     return row === undefined ? { followers: 0, following: 0 } : { followers: row.followers_count, following: row.following_count };
+  }
+
+  /**
+   * Check the graph's invariants in one statement (one snapshot): duplicate pairs, self
+   * follows, and every user's user_stats counters against their rows in follows. Reads
+   * the whole follows table twice (two GROUP BYs): seconds at tens of millions of edges,
+   * so it is for verification after a run, not for the hot path.
+   * @returns counts of violations (see FollowsAudit); all 0 in a consistent graph.
+   */
+  async audit(): Promise<FollowsAudit> {
+    const s = this.s;
+    const r = await this.pool.query<Record<string, string | null> & { examples: string[] | null }>(
+      `WITH fr AS (SELECT followee_id AS u, count(*) AS n FROM ${s}.follows GROUP BY followee_id),
+            fg AS (SELECT follower_id AS u, count(*) AS n FROM ${s}.follows GROUP BY follower_id),
+            ids AS (SELECT user_id AS u FROM ${s}.user_stats UNION SELECT u FROM fr UNION SELECT u FROM fg),
+            cmp AS (
+              SELECT ids.u, st.user_id IS NULL AS missing,
+                     COALESCE(st.followers_count, 0) <> COALESCE(fr.n, 0) AS bad_followers,
+                     COALESCE(st.following_count, 0) <> COALESCE(fg.n, 0) AS bad_following
+                FROM ids
+                LEFT JOIN ${s}.user_stats st ON st.user_id = ids.u
+                LEFT JOIN fr ON fr.u = ids.u
+                LEFT JOIN fg ON fg.u = ids.u)
+       SELECT (SELECT count(*) FROM ${s}.follows) AS edges,
+              (SELECT count(*) FROM (SELECT DISTINCT follower_id, followee_id FROM ${s}.follows) d) AS distinct_pairs,
+              (SELECT count(*) FROM ${s}.follows WHERE follower_id = followee_id) AS self_follows,
+              (SELECT count(*) FROM cmp WHERE bad_followers) AS followers_mismatches,
+              (SELECT count(*) FROM cmp WHERE bad_following) AS following_mismatches,
+              (SELECT count(*) FROM cmp WHERE missing) AS missing_stats,
+              (SELECT array_agg(u ORDER BY u) FROM (SELECT u FROM cmp WHERE bad_followers OR bad_following ORDER BY u LIMIT 5) x) AS examples`,
+    );
+    const row = r.rows[0]!;
+    const n = (k: string) => Number(row[k] ?? 0); // count(*) is BIGINT: it arrives as text
+    return {
+      edges: n('edges'),
+      distinctPairs: n('distinct_pairs'),
+      selfFollows: n('self_follows'),
+      followersMismatches: n('followers_mismatches'),
+      followingMismatches: n('following_mismatches'),
+      missingStats: n('missing_stats'),
+      mismatchExamples: (row.examples ?? []).map(Number),
+    };
+  }
+
+  /**
+   * EXPLAIN (ANALYZE, FORMAT JSON) of the first page of mutuals(a, b): the same SQL text
+   * mutuals() runs, with these values (so the plan the server picks for them; a prepared
+   * statement may switch to a generic plan after five executions). ANALYZE executes the
+   * query, which only reads.
+   * @throws RangeError for a limit outside 1..10000.
+   */
+  async explainMutuals(a: number, b: number, limit = 100): Promise<QueryPlan> {
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw new RangeError(`limit must be an integer in 1..${MAX_LIMIT}, got ${limit}`);
+    const r = await this.pool.query<{ 'QUERY PLAN': Array<{ Plan: PlanNode; 'Planning Time'?: number; 'Execution Time'?: number }> }>(
+      `EXPLAIN (ANALYZE, FORMAT JSON) ${this.sql.mutuals}`,
+      [a, b, MIN_BIGINT, limit + 1],
+    );
+    const top = r.rows[0]!['QUERY PLAN'][0]!;
+    const nodeTypes: string[] = [];
+    const joins: string[] = [];
+    const indexes: string[] = [];
+    const seqScans: string[] = [];
+    const walk = (node: PlanNode): string => {
+      const type = node['Node Type'];
+      nodeTypes.push(type);
+      if (/Join|Nested Loop/.test(type)) joins.push(type);
+      if (node['Index Name'] !== undefined) indexes.push(node['Index Name']);
+      if (type === 'Seq Scan' && node['Relation Name'] !== undefined) seqScans.push(node['Relation Name']);
+      const what = node['Index Name'] ?? (type === 'Seq Scan' ? node['Relation Name'] : undefined);
+      const label = what === undefined ? type : `${type} ${what}`;
+      const kids = (node.Plans ?? []).map(walk);
+      return kids.length === 0 ? label : kids.length === 1 ? `${label} > ${kids[0]}` : `${label}(${kids.join(', ')})`;
+    };
+    const summary = walk(top.Plan);
+    return { nodeTypes, joins, indexes, seqScans, summary, planningMs: top['Planning Time'] ?? null, executionMs: top['Execution Time'] ?? null };
   }
 
   /** Run one keyset page query: fetch limit + 1 rows to know whether another page exists. */

@@ -132,4 +132,10 @@ export class PgDirectLikes implements LikeCounter {
   async clear(): Promise<void> {
     await this.pool.query(`TRUNCATE ${this.table}`);
   }
+
+  /** Sum of every post's counter, and the number of posts with a row. */
+  async total(): Promise<{ likes: number; posts: number }> {
+    const r = await this.pool.query<{ likes: string; posts: string }>(`SELECT coalesce(sum(likes), 0)::text AS likes, count(*)::text AS posts FROM ${this.table}`);
+    return { likes: Number(r.rows[0]!.likes), posts: Number(r.rows[0]!.posts) };
+  }
 }

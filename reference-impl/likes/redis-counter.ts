@@ -5,7 +5,7 @@
  * shorter", "TTL Automation").
  */
 import type { RedisClientType } from 'redis';
-import { escapeGlob, unlinkMatching } from '../common/redis-keys.js';
+import { escapeGlob, sumMatching, unlinkMatching } from '../common/redis-keys.js';
 import { checkSeedRange, initialFor, type LikeCounter, type SeedRange } from './types.js';
 
 /** Options of RedisCounterLikes. */
@@ -100,5 +100,11 @@ export class RedisCounterLikes implements LikeCounter {
   /** UNLINK every `{keyPrefix}p:*:l` key (SCAN-based, so it does not block the server). */
   async clear(): Promise<void> {
     await unlinkMatching(this.client, this.keyPattern);
+  }
+
+  /** Sum of every counter under this instance's prefix (SCAN, so it does not block the server). */
+  async total(): Promise<{ likes: number; posts: number }> {
+    const { total, items } = await sumMatching(this.client, this.keyPattern, 'string');
+    return { likes: total, posts: items };
   }
 }

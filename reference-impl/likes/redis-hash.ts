@@ -12,7 +12,7 @@
  */
 import type { RedisClientType } from 'redis';
 import { UsageError } from '../../core/errors.js';
-import { escapeGlob, unlinkMatching } from '../common/redis-keys.js';
+import { escapeGlob, sumMatching, unlinkMatching } from '../common/redis-keys.js';
 import { checkSeedRange, initialFor, type LikeCounter, type SeedRange } from './types.js';
 
 /**
@@ -182,6 +182,12 @@ export class RedisHashLikes implements LikeCounter {
   /** UNLINK every `{keyPrefix}pl:*` bucket. */
   async clear(): Promise<void> {
     await unlinkMatching(this.client, this.keyPattern);
+  }
+
+  /** Sum of every counter under this instance's prefix (SCAN, so it does not block the server). */
+  async total(): Promise<{ likes: number; posts: number }> {
+    const { total, items } = await sumMatching(this.client, this.keyPattern, 'hash');
+    return { likes: total, posts: items };
   }
 
   /** OBJECT ENCODING of a post's bucket ("listpack" expected; "hashtable" means the saving is gone); null if absent. */

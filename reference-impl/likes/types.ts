@@ -46,6 +46,11 @@ export interface LikeCounter {
   seed(range: SeedRange): Promise<void>;
   /** Remove every counter this instance owns (its key prefix / its table). */
   clear(): Promise<void>;
+  /**
+   * Sum of all counters this instance owns and how many posts hold one. O(posts): for
+   * verification after a run ("likes lost must be 0", DESIGN.md viral-like-spike), not the hot path.
+   */
+  total(): Promise<{ likes: number; posts: number }>;
 }
 
 /**

@@ -2,11 +2,13 @@
  * Install-once directories in the download/build cache: a directory counts as installed only
  * when its marker file exists, and it is built in a temporary sibling and renamed into place,
  * so that an interrupted download or build never leaves something that looks installed.
- * Concurrent installs of the same directory within one process are serialised.
+ * Concurrent installs of the same directory are serialised, within one process and (with a
+ * lock file `<dir>.lock`, see lock.ts) across processes.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { withFileLock } from './lock.js';
 
 /** Name of the marker file written last into a finished install directory. */
 export const INSTALLED_MARKER = '.capbench-installed';
@@ -39,20 +41,26 @@ export function installOnce(dir: string, note: string, build: (tmpDir: string) =
   if (running) return running.then(() => false);
   const job = (async () => {
     if (isInstalled(abs)) return false;
-    const tmp = `${abs}.tmp-${process.pid}`;
-    await rm(tmp, { recursive: true, force: true });
-    await mkdir(tmp, { recursive: true });
-    try {
-      await build(tmp);
-      await writeFile(path.join(tmp, INSTALLED_MARKER), `${note}\n`);
-      await rm(abs, { recursive: true, force: true });
-      await rename(tmp, abs);
-    } catch (err) {
-      await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
-      throw err;
-    }
-    return true;
+    await mkdir(path.dirname(abs), { recursive: true });
+    return withFileLock('capbench', `${abs}.lock`, () => buildLocked(abs, note, build), 60 * 60_000);
   })();
   inflight.set(abs, job);
   return job.finally(() => inflight.delete(abs));
+}
+
+async function buildLocked(abs: string, note: string, build: (tmpDir: string) => Promise<void>): Promise<boolean> {
+  if (isInstalled(abs)) return false; // another process finished it while we waited
+  const tmp = `${abs}.tmp-${process.pid}`;
+  await rm(tmp, { recursive: true, force: true });
+  await mkdir(tmp, { recursive: true });
+  try {
+    await build(tmp);
+    await writeFile(path.join(tmp, INSTALLED_MARKER), `${note}\n`);
+    await rm(abs, { recursive: true, force: true });
+    await rename(tmp, abs);
+  } catch (err) {
+    await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
+    throw err;
+  }
+  return true;
 }

@@ -82,6 +82,15 @@ for (const path of LIKE_PATHS) {
       for (const id of [2, 3, 130, 4_999_999_999]) if (!expected.has(id)) assert.equal(await c().count(id), 0, `untouched post ${id}`);
     });
 
+    test('total() sums every counter the path owns, so lost likes can be counted', async () => {
+      await c().clear();
+      const ids = [5, 6, 6, 130, 130, 130, 1_000_003];
+      await Promise.all(ids.map((id) => c().like(id)));
+      assert.deepEqual(await c().total(), { likes: ids.length, posts: 4 });
+      await c().clear();
+      assert.deepEqual(await c().total(), { likes: 0, posts: 0 });
+    });
+
     test('seed sets (not adds) counts, from a constant or a function', async () => {
       await c().seed({ first: 1000, count: 300, initial: (id) => id % 7 });
       await c().seed({ first: 1000, count: 300, initial: (id) => id % 7 });

@@ -27,7 +27,12 @@ describe('mongodb target (real server)', { timeout: 30 * 60_000 }, () => {
     // the port-taken case can only be shown while capbench's server is not running
     const st = await mongodbTarget.local.status(createServiceContext({ log: () => undefined }));
     if (st.state === 'stopped') {
-      const blocker = net.createServer((s) => s.end('not mongodb\n'));
+      const sockets = new Set<net.Socket>();
+      const blocker = net.createServer((s) => {
+        sockets.add(s);
+        s.on('close', () => sockets.delete(s));
+        s.end('not mongodb\n');
+      });
       await new Promise<void>((resolve) => blocker.listen(27017, '127.0.0.1', resolve));
       try {
         await assert.rejects(mongodbTarget.local.start(createServiceContext({ log: () => undefined, startTimeoutMs: 10_000 })), (err: unknown) => {
@@ -37,6 +42,7 @@ describe('mongodb target (real server)', { timeout: 30 * 60_000 }, () => {
           return true;
         });
       } finally {
+        for (const s of sockets) s.destroy();
         await new Promise<void>((resolve) => blocker.close(() => resolve()));
       }
     }

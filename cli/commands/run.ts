@@ -1,0 +1,181 @@
+/**
+ * `capbench run <scenario|file>`: a plain async function (testable without the CLI) and its
+ * commander registration. Writes DIR/results.json and DIR/report.html (plus summary.md,
+ * junit.xml), a journal as it goes, and keeps partial results on Ctrl-C or a fault midway.
+ */
+import { appendFile, mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { EXIT, UsageError, type ExitCode } from '../../core/errors.js';
+import type { RunResult } from '../../core/results.js';
+import { STORES, type StoreName } from '../../core/target.js';
+import { parseDurationS, parseStages } from '../../engine/schedule.js';
+import { getScenario } from '../../scenarios/registry.js';
+import { loadScenarioFile, looksLikeScenarioFile } from '../../scenarios/file.js';
+import { runScenario } from '../../scenarios/run.js';
+import { parseReportFormats, renderTerminalSummary, writeReports, type ReportFormat } from '../../reports/index.js';
+import { createProgress } from '../progress.js';
+
+/** Flags of `capbench run`, as commander hands them over (strings where the user typed them). */
+export interface RunFlags {
+  out?: string;
+  path?: string;
+  option?: string[];
+  rate?: string;
+  duration?: string;
+  stages?: string;
+  arrival?: 'constant' | 'poisson';
+  warmup?: string;
+  loop?: 'open' | 'closed';
+  concurrency?: string;
+  workers?: string;
+  maxInFlight?: string;
+  opTimeout?: string;
+  seed?: string;
+  threshold?: string[];
+  format?: string;
+  allowRemote?: boolean;
+  quiet?: boolean;
+  redisUrl?: string;
+  postgresUrl?: string;
+  mongodbUrl?: string;
+  cassandraUrl?: string;
+  elasticsearchUrl?: string;
+}
+
+function num(flag: string, v: string | undefined, { int = false, min = 0 } = {}): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < min || (int && !Number.isInteger(n))) {
+    throw new UsageError(`Bad ${flag} "${v}": give ${int ? 'a whole number' : 'a number'} ${min > 0 ? `>= ${min}` : '>= 0'}.`);
+  }
+  return n;
+}
+
+function parseOptionPairs(pairs: string[] = []): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const p of pairs) {
+    const i = p.indexOf('=');
+    if (i <= 0) throw new UsageError(`Bad -o "${p}".`, { hint: 'Write -o name=value, e.g. -o spikeRate=20000.' });
+    out[p.slice(0, i)] = p.slice(i + 1);
+  }
+  return out;
+}
+
+/** What runCommand() did: where it wrote, the result, the exit code. */
+export interface RunCommandOutcome {
+  outDir: string;
+  result: RunResult;
+  exitCode: ExitCode;
+}
+
+/**
+ * Run a scenario from CLI-shaped arguments and write its reports.
+ * Exit code: 0 completed and every threshold passed; 1 a threshold or check failed (or the
+ * run was aborted); errors before any measurement throw (UsageError, TargetUnreachableError: exit 2).
+ */
+export async function runCommand(target: string, flags: RunFlags, signal?: AbortSignal): Promise<RunCommandOutcome> {
+  const file = looksLikeScenarioFile(target) ? await loadScenarioFile(target) : undefined;
+  const scenario = getScenario(file?.scenario ?? target);
+  const options = { ...(file?.options ?? {}), ...parseOptionPairs(flags.option), ...(flags.path ? { path: flags.path } : {}) };
+  const formats: ReportFormat[] = parseReportFormats(flags.format ?? 'html,markdown,junit');
+  const urls: Partial<Record<StoreName, string>> = {};
+  for (const s of STORES) {
+    const v = flags[`${s}Url` as keyof RunFlags];
+    if (typeof v === 'string') urls[s] = v;
+  }
+  const stages = flags.stages ? parseStages(flags.stages) : flags.rate || flags.duration ? undefined : file?.stages;
+  const loop = flags.loop ?? file?.loop ?? 'open';
+  const concurrency = num('--concurrency', flags.concurrency, { int: true, min: 1 }) ?? file?.concurrency;
+  if (loop === 'closed' && concurrency === undefined) throw new UsageError('Closed loop needs --concurrency N (how many operations in flight).');
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+  const outDir = resolve(flags.out ?? join('results', `${scenario.id}-${stamp}`));
+  await mkdir(outDir, { recursive: true });
+  const journal = join(outDir, 'journal.jsonl');
+  const progress = createProgress({ quiet: flags.quiet === true, tty: process.stderr.isTTY === true });
+
+  const result = await runScenario({
+    scenario,
+    options,
+    stages,
+    rate: num('--rate', flags.rate, { min: 0.001 }) ?? (stages ? undefined : file?.rate),
+    durationS: flags.duration ? parseDurationS(flags.duration, '--duration') : file?.durationS,
+    warmupS: flags.warmup !== undefined ? parseDurationS(flags.warmup, '--warmup', true) : file?.warmupS,
+    arrival: flags.arrival ?? file?.arrival ?? 'constant',
+    loop,
+    concurrency,
+    workers: num('--workers', flags.workers, { int: true, min: 1 }) ?? file?.workers ?? 1,
+    maxInFlight: num('--max-in-flight', flags.maxInFlight, { int: true, min: 1 }) ?? 10_000,
+    opTimeoutS: flags.opTimeout ? parseDurationS(flags.opTimeout, '--op-timeout') : 10,
+    seed: num('--seed', flags.seed, { int: true }) ?? 1,
+    thresholds: flags.threshold ?? file?.thresholds,
+    urls,
+    allowRemote: flags.allowRemote === true,
+    log: (line) => {
+      if (!flags.quiet) process.stderr.write(`${line}\n`);
+    },
+    onRunStart: ({ totalS }) => progress.start(totalS),
+    onProgress: (p) => {
+      progress.update(p);
+      // The journal keeps what was seen even if the process dies before the report is written.
+      void appendFile(journal, `${JSON.stringify({ at: new Date().toISOString(), ...p })}\n`).catch(() => undefined);
+    },
+    signal,
+  }).finally(() => progress.stop());
+
+  await writeReports(result, outDir, formats);
+  const failed = result.thresholds.some((t) => !t.passed) || result.status === 'aborted';
+  return { outDir, result, exitCode: failed ? EXIT.THRESHOLDS_FAILED : EXIT.OK };
+}
+
+/** Register `capbench run`. */
+export function registerRunCommand(program: Command): void {
+  program
+    .command('run')
+    .description('run a scenario (built-in id or a .yaml/.json scenario file) and write results.json and report.html')
+    .argument('<scenario>', 'built-in scenario id (see `capbench scenarios`) or a scenario file')
+    .option('--out <dir>', 'output directory (default results/<scenario>-<time>)')
+    .option('--path <id>', 'storage path, e.g. likes.redis-hash (scenario option "path")')
+    .option('-o, --option <name=value...>', 'scenario option, repeatable (e.g. -o spikeRate=20000)')
+    .option('--rate <ops/s>', 'constant arrival rate (replaces the scenario stages)')
+    .option('--duration <d>', 'run length, e.g. 30s (with --rate, or alone at the scenario default rate)')
+    .option('--stages <list>', 'arrival-rate stages, e.g. 10s:1000,10s:20000,10s:1000 or 30s:0..5000')
+    .addOption(new Option('--arrival <kind>', 'arrival process (open loop)').choices(['constant', 'poisson']))
+    .option('--warmup <d>', 'warmup at the start, kept apart from the measurement (e.g. 2s; 0 for none)')
+    .addOption(new Option('--loop <kind>', 'open loop (arrival rate) or closed loop (fixed concurrency)').choices(['open', 'closed']))
+    .option('--concurrency <n>', 'closed loop: operations in flight')
+    .option('--workers <n>', 'worker threads generating load (default 1)')
+    .option('--max-in-flight <n>', 'open loop: most operations in flight; later arrivals wait (default 10000)')
+    .option('--op-timeout <d>', 'an operation running longer is counted as a timeout (default 10s)')
+    .option('--seed <n>', 'seed for key choice and Poisson arrivals (default 1)')
+    .option('--threshold <expr...>', 'pass/fail condition, repeatable, e.g. like:p99<5ms (replaces the defaults)')
+    .option('--format <list>', 'reports besides results.json: html,markdown,junit', 'html,markdown,junit')
+    .option('--allow-remote', 'allow targets that are not on loopback (only hosts you own)')
+    .option('-q, --quiet', 'no progress output')
+    .option('--redis-url <url>', 'Redis to use (env CAPBENCH_REDIS_URL)')
+    .option('--postgres-url <url>', 'PostgreSQL to use (env CAPBENCH_POSTGRES_URL)')
+    .option('--mongodb-url <url>', 'MongoDB (or FerretDB) to use (env CAPBENCH_MONGODB_URL)')
+    .option('--cassandra-url <url>', 'Cassandra to use (env CAPBENCH_CASSANDRA_URL)')
+    .option('--elasticsearch-url <url>', 'Elasticsearch to use (env CAPBENCH_ELASTICSEARCH_URL)')
+    .action(async (scenario: string, flags: RunFlags) => {
+      const ac = new AbortController();
+      let interrupts = 0;
+      const onSigint = () => {
+        interrupts++;
+        if (interrupts > 1) process.exit(130);
+        process.stderr.write('\ninterrupted: stopping the run and writing partial results (Ctrl-C again to quit at once)\n');
+        ac.abort('interrupted (Ctrl-C)');
+      };
+      process.on('SIGINT', onSigint);
+      process.on('SIGTERM', onSigint);
+      try {
+        const { outDir, result, exitCode } = await runCommand(scenario, flags, ac.signal);
+        process.stdout.write(`${renderTerminalSummary(result, { color: process.stdout.isTTY === true })}\n`);
+        process.stdout.write(`results: ${join(outDir, 'results.json')}\nreport:  ${join(outDir, 'report.html')}\n`);
+        process.exitCode = exitCode;
+      } finally {
+        process.off('SIGINT', onSigint);
+        process.off('SIGTERM', onSigint);
+      }
+    });
+}

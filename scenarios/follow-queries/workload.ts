@@ -1,0 +1,181 @@
+/**
+ * The run phase of follow-queries, one per thread: follows, unfollows (some on a few hot
+ * race pairs, so duplicate follows race each other), followers/following/mutuals pages and
+ * counts on follows.pg (seed 000, "Follows System").
+ *
+ * Operation outcomes (what the engine counts):
+ * - follow: 'ok' when it created the follow; 'not_found' when the pair was already followed
+ *   (a duplicate follow, turned into a no-op by the primary key) — so follow's not_found
+ *   count is the number of duplicate follows the store rejected, races included.
+ * - unfollow: 'ok' when it removed a follow; 'not_found' when there was none.
+ * - followers, following, mutuals, counts: 'ok' (an empty page is a valid answer).
+ * - any of them rejects with the driver's error (counted by its code, e.g. 57014, ECONNREFUSED).
+ * not_found is not an error (engine/thresholds.ts leaves it out of error_rate).
+ *
+ * Keys: followees and profile reads are zipfian by user id (user 0 is the most followed),
+ * followers and "following" reads uniform; unfollows remove a seeded edge of a uniform user
+ * (GraphModel.followeesOf); a raceShare of follows and unfollows go to a race pair. The PRNG
+ * is mulberry32 seeded with the run's seed and the thread index.
+ */
+import type { OpStatus, Workload } from '../../engine/types.js';
+import { mulberry32 } from '../../engine/schedule.js';
+import { PgFollows } from '../../reference-impl/follows/index.js';
+import { quoteSchema } from '../../reference-impl/common/pg.js';
+import { openClients } from '../common/clients.js';
+import type { WorkloadArgs } from '../types.js';
+import { GraphModel } from './graph.js';
+import { mixOf, type FollowOp, type FollowQueriesOptions } from './options.js';
+import { emptyTally, ensureTallyTable, writeTally } from './tally.js';
+
+/**
+ * Create this thread's workload (called by the engine, in the thread). Opens a pool of
+ * pgPoolSize connections and makes sure the tables exist.
+ * @throws TargetUnreachableError when PostgreSQL does not answer.
+ */
+export async function createWorkload(args: WorkloadArgs<FollowQueriesOptions>, thread: { index: number; count: number }): Promise<Workload> {
+  const o = args.options;
+  const clients = await openClients(args.connections, ['postgres'], o.pgPoolSize);
+  const pool = clients.pg!;
+  const s = quoteSchema(o.schema);
+  const graph = new PgFollows(pool, { schema: o.schema });
+  try {
+    await graph.setup();
+    await ensureTallyTable(pool, s);
+  } catch (err) {
+    await clients.close();
+    throw err;
+  }
+
+  const model = new GraphModel(o);
+  const n = o.users;
+  const races = model.races;
+  const mix = mixOf(o);
+  const ops: FollowOp[] = mix.map((m) => m.op);
+  const cumulative = new Float64Array(mix.length);
+  mix.reduce((acc, m, i) => (cumulative[i] = acc + m.share), 0);
+  cumulative[mix.length - 1] = 1; // no gap from rounding at the top
+  const rand = mulberry32((args.seed * 7919 + thread.index) ^ 0x2545f491);
+  const zipf = () => model.zipf.draw(rand());
+  const uniform = () => Math.floor(rand() * n);
+  const page = { limit: o.pageSize };
+
+  const tally = emptyTally();
+  const inFlight = new Int32Array(races.length);
+  const followsInFlight = new Int32Array(races.length);
+  let pending = 0;
+  let racePending = 0;
+
+  /** follow or unfollow (follower, followee), with the tally kept. */
+  async function change(follow: boolean, follower: number, followee: number): Promise<OpStatus> {
+    const race = races.length > 0 ? model.raceOf(follower, followee) : -1;
+    let concurrent = false;
+    if (race >= 0) {
+      if (inFlight[race]! > 0) tally.raceOverlapping++;
+      if (follow && followsInFlight[race]! > 0) {
+        concurrent = true;
+        tally.concurrentFollows++;
+      }
+      inFlight[race]!++;
+      if (follow) followsInFlight[race]!++;
+      racePending++;
+    }
+    pending++;
+    try {
+      const changed = follow ? await graph.follow(follower, followee) : await graph.unfollow(follower, followee);
+      if (follow) {
+        if (changed) tally.followCreated++;
+        else tally.followDuplicate++;
+        if (race >= 0) {
+          if (changed) tally.raceFollowCreated++;
+          else tally.raceFollowDuplicate++;
+          if (concurrent && !changed) tally.concurrentDuplicates++;
+        }
+      } else {
+        if (changed) tally.unfollowRemoved++;
+        else tally.unfollowMissing++;
+        if (race >= 0) {
+          if (changed) tally.raceUnfollowRemoved++;
+          else tally.raceUnfollowMissing++;
+        }
+      }
+      return changed ? 'ok' : 'not_found';
+    } catch (err) {
+      if (follow) tally.followFailed++;
+      else tally.unfollowFailed++;
+      if (race >= 0) tally.raceUncertain++;
+      throw err;
+    } finally {
+      pending--;
+      if (race >= 0) {
+        racePending--;
+        inFlight[race]!--;
+        if (follow) followsInFlight[race]!--;
+      }
+    }
+  }
+
+  /** A race pair with probability raceShare (when there are any), else undefined. */
+  const racePair = () => (races.length > 0 && rand() < o.raceShare ? races[Math.floor(rand() * races.length)] : undefined);
+
+  function follow(): Promise<OpStatus> {
+    const r = racePair();
+    if (r) return change(true, r.follower, r.followee);
+    const follower = uniform();
+    let followee = zipf();
+    if (followee === follower) followee = (followee + 1) % n;
+    return change(true, follower, followee);
+  }
+
+  function unfollow(): Promise<OpStatus> {
+    const r = racePair();
+    if (r) return change(false, r.follower, r.followee);
+    const follower = uniform();
+    const seeded = model.followeesOf(follower);
+    if (seeded.length > 0) return change(false, follower, seeded[Math.floor(rand() * seeded.length)]!);
+    // followsPerUser = 0: nothing was seeded; unfollow a random pair (mostly a no-op).
+    const followee = (follower + 1 + Math.floor(rand() * (n - 1))) % n;
+    return change(false, follower, followee);
+  }
+
+  function mutuals(): Promise<unknown> {
+    const a = zipf();
+    let b = zipf();
+    if (b === a) b = (a + 1) % n;
+    return graph.mutuals(a, b, page);
+  }
+
+  const run: Record<FollowOp, () => Promise<unknown>> = {
+    follow,
+    unfollow,
+    followers: () => graph.followers(zipf(), page),
+    following: () => graph.following(uniform(), page),
+    mutuals,
+    counts: () => graph.counts(zipf()),
+  };
+  const runners = ops.map((op) => run[op]);
+  const isChange = ops.map((op) => op === 'follow' || op === 'unfollow');
+
+  return {
+    operations: ops,
+    paths: ops.map(() => graph.path),
+    pick() {
+      const u = rand();
+      let i = 0;
+      while (u >= cumulative[i]!) i++;
+      return i;
+    },
+    execute(op) {
+      const p = runners[op]!();
+      return isChange[op] ? (p as Promise<OpStatus>) : p.then(noop);
+    },
+    async close() {
+      tally.unsettled += pending;
+      tally.raceUncertain += racePending;
+      // The tally is what verify() reads beyond ok/not_found; without it verify says so.
+      await writeTally(pool, s, thread.index, tally).catch(() => undefined);
+      await clients.close();
+    },
+  };
+}
+
+function noop(): void {}

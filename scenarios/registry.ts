@@ -1,0 +1,26 @@
+/**
+ * The built-in scenarios by id. Adding a scenario: scenarios/<id>/ plus one line here.
+ */
+import { UsageError } from '../core/errors.js';
+import type { AnyScenario } from './types.js';
+import { viralLikeSpike } from './viral-like-spike/index.js';
+// FQ import { followQueries } from './follow-queries/index.js';
+
+export const SCENARIOS: Readonly<Record<string, AnyScenario>> = {
+  [viralLikeSpike.id]: viralLikeSpike,
+  // FQ [followQueries.id]: followQueries,
+};
+
+/**
+ * The scenario with this id.
+ * @throws UsageError listing the scenarios there are.
+ */
+export function getScenario(id: string): AnyScenario {
+  const s = SCENARIOS[id];
+  if (!s) {
+    throw new UsageError(`Unknown scenario "${id}".`, {
+      hint: `Built-in scenarios: ${Object.keys(SCENARIOS).join(', ')}; or give a scenario file (.yaml, .yml, .json).`,
+    });
+  }
+  return s;
+}

@@ -1,0 +1,73 @@
+/**
+ * The scenario contract: what a scenario declares (options, stores, operations, default
+ * schedule and thresholds) and the three phases it runs — load (seed at scale), run
+ * (a Workload per thread, driven by the engine) and verify (derived figures and claims).
+ * Adding a scenario adds scenarios/<id>/ and one line in scenarios/registry.ts.
+ */
+import type { z } from 'zod';
+import type { Connection, StoreName } from '../core/target.js';
+import type { Footprint } from '../core/target.js';
+import type { ClaimResult, DerivedFigure, Stage, ThresholdResult } from '../core/results.js';
+import type { LoadOutcome } from '../engine/run.js';
+
+/** What every phase gets: resolved connections of the stores the scenario uses, a logger. */
+export interface ScenarioContext {
+  connections: Partial<Record<StoreName, Connection>>;
+  /** Progress lines for the terminal (stderr). */
+  log(line: string): void;
+}
+
+/** What verify() adds to the results. */
+export interface VerifyOutput {
+  derived: DerivedFigure[];
+  claims: ClaimResult[];
+  notes: string[];
+  /** Correctness checks that gate like thresholds (e.g. "likes lost == 0"); a failed one exits 1. */
+  checks: ThresholdResult[];
+}
+
+/** What verify() reads: the measurements and the footprints around the phases. */
+export interface VerifyInput {
+  outcome: LoadOutcome;
+  /** Footprints after reset (empty data), after seeding (before the run), and after the run. */
+  footprint: { baseline: Footprint[]; before: Footprint[]; after: Footprint[] };
+}
+
+/** The run-phase arguments a scenario hands to its workload module (structured-cloneable). */
+export interface WorkloadArgs<O> {
+  options: O;
+  connections: Partial<Record<StoreName, Connection>>;
+  stages: Stage[];
+  seed: number;
+}
+
+/** A built-in scenario. `O` is its validated options object. */
+export interface Scenario<O extends Record<string, unknown> = Record<string, unknown>> {
+  id: string;
+  description: string;
+  /** Options schema with defaults: options.parse({}) gives the defaults. */
+  options: z.ZodType<O>;
+  /** Stores the chosen options need (checked and probed before the load phase). */
+  stores(o: O): StoreName[];
+  /** Operation names and their storage path ids, in the order the workload numbers them. */
+  operations(o: O): { name: string; path: string }[];
+  /** Arrival-rate stages when the user gives neither --stages nor --rate/--duration. */
+  defaultStages(o: O): Stage[];
+  /** Rate used with --duration alone, ops/s. */
+  defaultRate(o: O): number;
+  defaultWarmupS(o: O): number;
+  /** Threshold expressions (see engine/thresholds.ts) that apply unless the user gives their own. */
+  defaultThresholds(o: O): string[];
+  /** File URL of the module that exports createWorkload(args: WorkloadArgs<O>, thread). */
+  workloadModule: string;
+  /** Load phase, part 1: schema, and removal of an earlier run's data. */
+  reset(o: O, ctx: ScenarioContext): Promise<void>;
+  /** Load phase, part 2: seeding at scale (footprints are read before and after it). */
+  seed(o: O, ctx: ScenarioContext): Promise<void>;
+  /** After the run: checks (e.g. likes lost), derived figures, claims with verdicts. */
+  verify(o: O, ctx: ScenarioContext, input: VerifyInput): Promise<VerifyOutput>;
+}
+
+/** Erase O for the registry. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyScenario = Scenario<any>;

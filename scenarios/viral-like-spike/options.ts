@@ -1,0 +1,41 @@
+/**
+ * Options of the viral-like-spike scenario. Figures from seed 000, "Likes System":
+ * "Handles viral spikes (10K+ likes/sec)", "Throughput: 100K+/sec".
+ */
+import { z } from 'zod';
+import { LIKE_PATHS } from '../../reference-impl/likes/types.js';
+
+export const ViralLikeSpikeOptions = z
+  .object({
+    /** Storage path the likes go through. */
+    path: z.enum(LIKE_PATHS).default('likes.redis-counter'),
+    /** Posts in the key space, all seeded in the load phase. */
+    posts: z.coerce.number().int().min(1).max(10_000_000).default(100_000),
+    /** Zipfian exponent of the background likes (YCSB's 0.99). */
+    zipfS: z.coerce.number().min(0).max(3).default(0.99),
+    /** Background like rate before and after the spike, likes/s. */
+    backgroundRate: z.coerce.number().min(1).default(1_000),
+    /** Arrival rate during the spike, likes/s (seed 000: 10K+). */
+    spikeRate: z.coerce.number().min(1).default(10_000),
+    /** Seconds of background before the spike, of the spike, and after it. */
+    beforeS: z.coerce.number().positive().default(10),
+    spikeS: z.coerce.number().positive().default(10),
+    afterS: z.coerce.number().positive().default(10),
+    /** The post that goes viral; default: the middle of the key space (a cold post). */
+    viralPost: z.coerce.number().int().min(0).optional(),
+    /** Share of operations that read the count (GET/HGET/SELECT) instead of liking, 0..1. */
+    readRatio: z.coerce.number().min(0).max(1).default(0),
+    /** likes.redis-hash: posts per bucket (must stay below hash-max-listpack-entries). */
+    bucketSize: z.coerce.number().int().positive().optional(),
+    /** TTL of like keys / buckets, s; 0 = none (seed 000 "TTL Automation" uses 604800). */
+    ttlS: z.coerce.number().int().min(0).default(0),
+    /** PostgreSQL connections per worker thread (likes.pg-direct). */
+    pgPoolSize: z.coerce.number().int().min(1).max(500).default(32),
+  })
+  .strict();
+export type ViralLikeSpikeOptions = z.infer<typeof ViralLikeSpikeOptions>;
+
+/** The viral post of the options. */
+export function viralPostOf(o: ViralLikeSpikeOptions): number {
+  return o.viralPost ?? Math.floor(o.posts / 2);
+}
