@@ -34,7 +34,8 @@ export function buildProgram(): Command {
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   const verbose = argv.includes('--verbose');
-  const command = argv.slice(2).find((a) => !a.startsWith('-')) ?? 'capbench';
+  const words = argv.slice(2).filter((a) => !a.startsWith('-'));
+  const command = words[0] === 'services' && words[1] ? `services ${words[1]}` : (words[0] ?? 'capbench');
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
