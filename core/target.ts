@@ -122,3 +122,8 @@ export interface TargetModule {
   footprint(conn: Connection): Promise<Footprint>;
   local: LocalService;
 }
+
+/** "Redis 7.0.15"; a product that already names its version ("FerretDB 1.24.0 (MongoDB wire protocol)") is left as it is. */
+export function productLabel(info: Pick<ServerInfo, 'product' | 'version'>): string {
+  return info.product.includes(info.version) ? info.product : `${info.product} ${info.version}`;
+}

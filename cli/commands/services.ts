@@ -13,7 +13,7 @@
  */
 import { Command, Option } from 'commander';
 import { EXIT, UsageError, describeError } from '../../core/errors.js';
-import { STORES, type LocalService, type ServiceContext, type ServiceStatus, type StoreName } from '../../core/target.js';
+import { STORES, productLabel, type LocalService, type ServiceContext, type ServiceStatus, type StoreName } from '../../core/target.js';
 import { dockerAvailable } from '../../targets/docker/detect.js';
 import { dockerDown, dockerStatus, dockerUp } from '../../targets/docker/containers.js';
 import { addressOf } from '../../targets/local/net.js';
@@ -114,7 +114,7 @@ async function externalStatus(store: StoreName, opts: ServicesOptions): Promise<
   const address = addressOf(conn);
   try {
     const info = await mod.probe(conn, 5000);
-    return { store, product: `${info.product} ${info.version}`, version: info.version, address, state: 'running', provisioner: 'external', message: `external server (from ${opts.urls?.[store] ? `--${store}-url` : mod.urlEnv}); not managed by capbench` };
+    return { store, product: productLabel(info), version: info.version, address, state: 'running', provisioner: 'external', message: `external server (from ${opts.urls?.[store] ? `--${store}-url` : mod.urlEnv}); not managed by capbench` };
   } catch (err) {
     const source = opts.urls?.[store] ? `--${store}-url` : mod.urlEnv;
     const why = err instanceof Error ? err.message : String(err);

@@ -6,7 +6,8 @@
  * operations really overlapped in time with another one on the same pair.
  *
  * Table: {schema}.follow_queries_tally, one row per thread index, counters accumulated since
- * the last reset (reset() empties it). It belongs to the scenario, not to follows.pg.
+ * the last reset (reset() empties it), so verify() reads one run per reset, which is how
+ * scenarios run (reset, seed, run, verify). It belongs to the scenario, not to follows.pg.
  */
 import type pg from 'pg';
 import { runDdl } from '../../reference-impl/common/pg.js';

@@ -5,4 +5,4 @@
 export { dockerAvailable, dockerEndpoints, findDockerEngine, type DockerEndpoint } from './detect.js';
 export { dockerDown, dockerStatus, dockerUp, LABEL_MANAGED, LABEL_STORE } from './containers.js';
 export type { DockerReadiness, DockerSpec } from './spec.js';
-export { CASSANDRA_DOCKER, DOCKER_SPECS, ELASTICSEARCH_DOCKER, MONGODB_DOCKER } from './specs.js';
+export { DOCKER_SPECS } from './specs.js';

@@ -123,7 +123,8 @@ export async function buildGoProgram(p: GoProgram, ctx: ServiceContext, logPath:
       if (info.Error) throw new Error(info.Error);
       dir = info.Dir;
     } catch (err) {
-      const reason = (err instanceof Error && err.message) || lastLine(dl.stderr) || `exit ${dl.code}`;
+      const raw = (err instanceof Error && err.message) || lastLine(dl.stderr) || `exit ${dl.code}`;
+      const reason = raw.split(`${p.module}@${p.version}: `).filter(Boolean).pop() ?? raw;
       throw new ProvisionError(p.store, `cannot download the Go module ${p.module}@${p.version}: ${reason.split('\n')[0]}`, {
         logPath,
         hint: 'Check the network connection and GOPROXY (`go env GOPROXY`); a machine that has built it once keeps it in the cache.',

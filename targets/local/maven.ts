@@ -45,7 +45,7 @@ export interface MavenFetchOptions {
 async function runMaven(store: string, what: string, args: string[], ctx: ServiceContext, opts: MavenFetchOptions, cwd?: string): Promise<void> {
   const mvn = await requireMaven(store, ctx);
   await mkdir(path.dirname(opts.logPath), { recursive: true });
-  const full = ['-B', '-ntp', `-Dmaven.repo.local=${mavenRepo(ctx)}`, ...args];
+  const full = ['-B', '-ntp', '-Dstyle.color=never', `-Dmaven.repo.local=${mavenRepo(ctx)}`, ...args];
   await appendFile(opts.logPath, `\n$ mvn ${full.join(' ')}\n`);
   const res = await runCommand(mvn, full, { cwd, timeoutMs: opts.timeoutMs ?? 20 * 60_000 });
   await appendFile(opts.logPath, res.stdout + res.stderr);

@@ -8,7 +8,7 @@
  * running with provisioner "external" and is never stopped by capbench; anything else on the
  * port is a ProvisionError naming the store, the port, the holder and what to do.
  */
-import type { ServerInfo, ServiceContext, ServiceStatus, StoreName } from '../../core/target.js';
+import { productLabel, type ServerInfo, type ServiceContext, type ServiceStatus, type StoreName } from '../../core/target.js';
 import { ProvisionError, describeError } from '../../core/errors.js';
 import type { ServiceLayout } from './paths.js';
 import { addressOf, checkPort, describeHolder, waitFor, type PortOwnership } from './net.js';
@@ -70,7 +70,7 @@ function base(spec: LocalServerSpec): Omit<ServiceStatus, 'state'> {
 function running(spec: LocalServerSpec, info: ServerInfo, message: string, external = false): ServiceStatus {
   return {
     ...base(spec),
-    product: `${info.product} ${info.version}`,
+    product: productLabel(info),
     version: info.version,
     state: 'running',
     provisioner: external ? 'external' : 'local',
@@ -162,7 +162,7 @@ async function startLocked(spec: LocalServerSpec, ctx: ServiceContext): Promise<
   try {
     const info = await waitHealthy(pid, `answer on ${addressOf(spec)}`);
     const msg = `started in ${secs(t0)}`;
-    ctx.log(`${spec.store}: ${info.product} ${info.version} ${msg}`);
+    ctx.log(`${spec.store}: ${productLabel(info)} ${msg}`);
     return running(spec, info, msg);
   } catch (err) {
     await stopProcess(spec.store, pid, { signal: spec.stopSignal, timeoutMs: 10_000 }).catch(() => undefined);

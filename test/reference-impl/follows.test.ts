@@ -1,6 +1,7 @@
 /**
  * reference-impl/follows (follows.pg) against a real PostgreSQL (no mocks): duplicate
- * races, follow/unfollow races, counters vs rows, mutuals vs brute force, pagination.
+ * races, follow/unfollow races, counters vs rows, mutuals vs brute force, pagination,
+ * audit() and explainMutuals().
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
@@ -182,5 +183,52 @@ describe('follows.pg', () => {
     assert.deepEqual(await f.counts(20), { followers: 0, following: 0 });
     const r = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${SCHEMA}".users`);
     assert.equal((r.rows[0] as { n: number }).n, USERS);
+  });
+
+  test('audit() is all zeros on a consistent graph and finds counters that drifted from the rows', async () => {
+    const rnd = prng(11);
+    const fs: number[] = [];
+    const es: number[] = [];
+    for (let i = 0; i < 400; i++) {
+      const a = Math.floor(rnd() * 60);
+      const b = Math.floor(rnd() * 60);
+      if (a !== b) (fs.push(a), es.push(b));
+    }
+    const n = await f.seedFollows(fs, es);
+    await f.follow(70, 71);
+    await f.unfollow(fs[0] as number, es[0] as number);
+    const clean = await f.audit();
+    assert.deepEqual(clean, {
+      edges: n,
+      distinctPairs: n,
+      selfFollows: 0,
+      followersMismatches: 0,
+      followingMismatches: 0,
+      missingStats: 0,
+      mismatchExamples: [],
+    });
+    // Drift the way a buggy path would: a counter bumped without a row, a row added without counters.
+    await pool.query(`UPDATE "${SCHEMA}".user_stats SET followers_count = followers_count + 1 WHERE user_id = 90`);
+    await pool.query(`INSERT INTO "${SCHEMA}".follows (follower_id, followee_id) VALUES (91, 92)`);
+    const bad = await f.audit();
+    assert.equal(bad.edges, n + 1);
+    assert.equal(bad.distinctPairs, n + 1);
+    assert.equal(bad.followersMismatches, 2, 'user 90 (counter without rows) and user 92 (row without counter)');
+    assert.equal(bad.followingMismatches, 1, 'user 91');
+    assert.equal(bad.missingStats, 0);
+    assert.deepEqual(bad.mismatchExamples, [90, 91, 92]);
+  });
+
+  test('explainMutuals() reports the join and the indexes the mutuals query uses', async () => {
+    const fans = Array.from({ length: 300 }, (_, i) => i + 2).filter((x) => x < USERS);
+    await f.seedFollows([...fans, ...fans], [...fans.map(() => 0), ...fans.map(() => 1)]);
+    await pool.query(`ANALYZE "${SCHEMA}".follows`);
+    const plan = await f.explainMutuals(0, 1, 50);
+    assert.ok(plan.joins.length >= 1, `a join node in ${plan.summary}`);
+    assert.ok(plan.indexes.includes('follows_followee_follower_idx') || plan.indexes.includes('follows_pkey'), plan.summary);
+    assert.ok(plan.nodeTypes[0] === 'Limit', plan.summary);
+    assert.ok(plan.executionMs !== null && plan.executionMs >= 0);
+    assert.equal(plan.summary.split(' > ')[0], 'Limit');
+    await assert.rejects(f.explainMutuals(0, 1, 0), RangeError);
   });
 });

@@ -1,0 +1,87 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  initialSearchState,
+  judgeStep,
+  nextRate,
+  phaseOf,
+  rampStartAfter,
+  recordStep,
+  roundRate,
+  type SearchBounds,
+} from '../../bench/like-rate-search.js';
+import { displayCommand, parseRedisBenchmarkQuiet, redisBenchmarkArgs } from '../../bench/redis-benchmark.js';
+
+const bounds: SearchBounds = { startRate: 10_000, maxRate: 400_000, minRate: 1_000, resolution: 0.05 };
+
+/** Drive the search against a machine whose true limit is `limit` ops/s; returns the rates tried and the result. */
+function simulate(limit: number, b = bounds): { tried: number[]; best: number | null } {
+  let state = initialSearchState();
+  const tried: number[] = [];
+  for (let i = 0; i < 50; i++) {
+    const rate = nextRate(b, state);
+    if (rate === null) break;
+    tried.push(rate);
+    state = recordStep(state, rate, rate <= limit);
+  }
+  return { tried, best: state.lastPass };
+}
+
+test('the search doubles until a step fails, then bisects to the resolution', () => {
+  const { tried, best } = simulate(87_000);
+  assert.deepEqual(tried.slice(0, 5), [10_000, 20_000, 40_000, 80_000, 160_000]);
+  assert.ok(best !== null && best <= 87_000 && best >= 87_000 / 1.05 - 1, `best ${best}`);
+  assert.ok(tried.length <= 10, `${tried.length} steps: ${tried.join(', ')}`);
+  assert.equal(phaseOf({ lastPass: 80_000, firstFail: null }), 'ramp');
+  assert.equal(phaseOf({ lastPass: 80_000, firstFail: 160_000 }), 'bisect');
+});
+
+test('the search stops at the cap, and halves down when even the start fails', () => {
+  const capped = simulate(1e9);
+  assert.equal(capped.best, 400_000);
+  assert.equal(capped.tried.at(-1), 400_000);
+  const low = simulate(3_000);
+  assert.deepEqual(low.tried.slice(0, 3), [10_000, 5_000, 2_500]);
+  assert.equal(phaseOf({ lastPass: null, firstFail: 10_000 }), 'down');
+  assert.ok(low.best !== null && low.best <= 3_000 && low.best > 2_500);
+  assert.equal(simulate(500).best, null);
+});
+
+test('rates are rounded to three significant digits; a later configuration starts one doubling below the best', () => {
+  assert.equal(roundRate(123_456), 123_000);
+  assert.equal(roundRate(47_500), 47_500);
+  assert.equal(rampStartAfter(bounds, null), 10_000);
+  assert.equal(rampStartAfter(bounds, 87_000), 40_000);
+  assert.equal(rampStartAfter(bounds, 15_000), 10_000);
+});
+
+test('a step passes only unflagged, under the p99 limit and without errors', () => {
+  const c = { maxP99Ms: 5, requireUnflagged: true, maxErrorRate: 0 };
+  const ok = { p99Ms: 1.2, flagged: false, flagReasons: [], count: 50_000, errors: 0 };
+  assert.deepEqual(judgeStep(ok, c), { passed: true, why: [] });
+  assert.match(judgeStep({ ...ok, p99Ms: 7.25 }, c).why.join(), /p99 7\.25 ms ≥ 5 ms/);
+  assert.match(judgeStep({ ...ok, flagged: true, flagReasons: ['achieved 90%'] }, c).why.join(), /flagged: achieved 90%/);
+  assert.equal(judgeStep({ ...ok, flagged: true }, { ...c, requireUnflagged: false }).passed, true);
+  assert.equal(judgeStep({ ...ok, errors: 1 }, c).passed, false);
+  assert.equal(judgeStep({ ...ok, p99Ms: null }, c).passed, false);
+});
+
+test('redis-benchmark -q output is parsed past its carriage-return progress lines', () => {
+  const raw =
+    '\rINCR: rps=0.0 (overall: 11500.0) avg_msec=0.013 (overall: 0.013)\r                                    \r' +
+    'INCR: rps=41458.2 (overall: 41221.3) avg_msec=0.022 (overall: 0.022)\r       \r' +
+    'INCR: 49627.79 requests per second, p50=0.015 msec\n\n';
+  assert.deepEqual(parseRedisBenchmarkQuiet(raw), [{ test: 'INCR', requestsPerSec: 49627.79, p50Ms: 0.015 }]);
+  // redis-benchmark before 6.2 prints no p50
+  assert.deepEqual(parseRedisBenchmarkQuiet('INCR: 81234.56 requests per second\n'), [{ test: 'INCR', requestsPerSec: 81234.56, p50Ms: null }]);
+  assert.deepEqual(parseRedisBenchmarkQuiet('Could not connect to Redis at 127.0.0.1:6379: Connection refused\n'), []);
+});
+
+test('redis-benchmark arguments follow the connection; the password is hidden when shown', () => {
+  const args = redisBenchmarkArgs({ host: '127.0.0.1', port: 6390 }, { test: 'incr', requests: 1000, clients: 2, pipeline: 16 });
+  assert.deepEqual(args, ['-h', '127.0.0.1', '-p', '6390', '-t', 'incr', '-n', '1000', '-c', '2', '-P', '16', '-q']);
+  const withAuth = redisBenchmarkArgs({ host: 'h', port: 1, database: '3', password: 's3cret' }, { test: 'incr', requests: 10, clients: 1, pipeline: 1 });
+  assert.ok(!withAuth.includes('-P'));
+  assert.deepEqual(withAuth.slice(-4), ['--dbnum', '3', '-a', 's3cret']);
+  assert.ok(!displayCommand('redis-benchmark', withAuth).includes('s3cret'));
+});
