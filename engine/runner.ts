@@ -136,6 +136,16 @@ export async function runThread(
   }, 1000);
 
   const aborted = () => signal?.aborted === true;
+  // An abort must not leave the loop parked waiting for a slot that never frees.
+  signal?.addEventListener(
+    'abort',
+    () => {
+      const w = waiter;
+      waiter = undefined;
+      w?.();
+    },
+    { once: true },
+  );
   const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
   const yieldNow = () => new Promise<void>((r) => setImmediate(r));
 

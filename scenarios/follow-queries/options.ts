@@ -8,6 +8,10 @@ import { z } from 'zod';
 /** Share of arrivals per operation (relative weights; the mix is their normalised sum). */
 const share = (d: number) => z.coerce.number().min(0).max(1).default(d);
 
+/**
+ * The options schema (zod, strict: an unknown option is an error; numbers are coerced from
+ * strings such as -o users=1000). FollowQueriesOptions.parse({}) gives the defaults.
+ */
 export const FollowQueriesOptions = z
   .object({
     /** Users 0..users-1, all seeded in the load phase. User 0 is the most followed (zipfian rank 0). */
@@ -36,6 +40,12 @@ export const FollowQueriesOptions = z
     racePairs: z.coerce.number().int().min(0).max(1_000).default(20),
     /** Share of follows and of unfollows that go to a race pair, 0..1. */
     raceShare: z.coerce.number().min(0).max(1).default(0.3),
+    /**
+     * Requests sent at once for a follow that goes to a race pair (a double submit: two taps,
+     * a client retry), 1..16; 1 = one request. They run on separate connections, so they
+     * truly race; the operation is one follow whose outcome is "created" if any request created it.
+     */
+    raceBurst: z.coerce.number().int().min(1).max(16).default(2),
     /** Page size of followers/following/mutuals reads (first page), 1..10000. */
     pageSize: z.coerce.number().int().min(1).max(10_000).default(100),
     /** PostgreSQL connections per worker thread. */
@@ -48,6 +58,7 @@ export const FollowQueriesOptions = z
     message: 'the mix is empty: give at least one *Share above 0',
     path: ['followShare'],
   });
+/** Validated options, defaults filled in (rate stays undefined unless given: see totalRate). */
 export type FollowQueriesOptions = z.infer<typeof FollowQueriesOptions>;
 
 /** Operation names in the order the workload numbers them (following only when its share is above 0). */

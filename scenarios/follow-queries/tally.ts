@@ -12,7 +12,11 @@
 import type pg from 'pg';
 import { runDdl } from '../../reference-impl/common/pg.js';
 
-/** Counters of one thread (or, summed, of the run). Counts of operations; warmup included. */
+/**
+ * Counters of one thread (or, summed, of the run), warmup included. Follow and unfollow
+ * outcomes count requests (follow()/unfollow() calls): a race-pair follow sent as a burst of
+ * raceBurst requests counts each of them.
+ */
 export interface Tally {
   /** follow() resolved true: a row was inserted. */
   followCreated: number;

@@ -6,11 +6,22 @@
  * Operation outcomes (what the engine counts):
  * - follow: 'ok' when it created the follow; 'not_found' when the pair was already followed
  *   (a duplicate follow, turned into a no-op by the primary key) — so follow's not_found
- *   count is the number of duplicate follows the store rejected, races included.
+ *   count is the number of duplicate follows the store rejected. A follow on a race pair is
+ *   sent as raceBurst simultaneous requests (a double submit) on separate connections: it is
+ *   'ok' when one of them created the follow, 'not_found' when none did, and rejects (after
+ *   all settled) when one rejected; its latency is the slowest request's, waits on the
+ *   racing transaction included.
  * - unfollow: 'ok' when it removed a follow; 'not_found' when there was none.
  * - followers, following, mutuals, counts: 'ok' (an empty page is a valid answer).
  * - any of them rejects with the driver's error (counted by its code, e.g. 57014, ECONNREFUSED).
  * not_found is not an error (engine/thresholds.ts leaves it out of error_rate).
+ *
+ * Mix: arrival `seq` of a thread is operation i where frac(offset + seq/φ) falls in i's
+ * slice of [0, 1) (a golden-ratio low-discrepancy sequence; offset drawn from the thread's
+ * PRNG). Deterministic like an i.i.d. draw, but every window of N arrivals holds each
+ * operation's share to within a couple of operations, so the follow rate is the mix's share
+ * of the arrival rate and not a sample of it (an i.i.d. mix moves a 5 s run's follow rate by
+ * a few follows/s, enough to flip the "~100/s" verdict on noise).
  *
  * Keys: followees and profile reads are zipfian by user id (user 0 is the most followed),
  * followers and "following" reads uniform; unfollows remove a seeded edge of a uniform user
@@ -55,6 +66,7 @@ export async function createWorkload(args: WorkloadArgs<FollowQueriesOptions>, t
   mix.reduce((acc, m, i) => (cumulative[i] = acc + m.share), 0);
   cumulative[mix.length - 1] = 1; // no gap from rounding at the top
   const rand = mulberry32((args.seed * 7919 + thread.index) ^ 0x2545f491);
+  const mixOffset = rand();
   const zipf = () => model.zipf.draw(rand());
   const uniform = () => Math.floor(rand() * n);
   const page = { limit: o.pageSize };
@@ -117,9 +129,22 @@ export async function createWorkload(args: WorkloadArgs<FollowQueriesOptions>, t
   /** A race pair with probability raceShare (when there are any), else undefined. */
   const racePair = () => (races.length > 0 && rand() < o.raceShare ? races[Math.floor(rand() * races.length)] : undefined);
 
+  /** raceBurst follows of one pair at once (a double submit); see the module comment for the outcome. */
+  async function burst(follower: number, followee: number): Promise<OpStatus> {
+    const calls: Promise<OpStatus>[] = [];
+    for (let i = 0; i < o.raceBurst; i++) calls.push(change(true, follower, followee));
+    const settled = await Promise.allSettled(calls);
+    let created = false;
+    for (const x of settled) {
+      if (x.status === 'rejected') throw x.reason;
+      if (x.value === 'ok') created = true;
+    }
+    return created ? 'ok' : 'not_found';
+  }
+
   function follow(): Promise<OpStatus> {
     const r = racePair();
-    if (r) return change(true, r.follower, r.followee);
+    if (r) return o.raceBurst > 1 ? burst(r.follower, r.followee) : change(true, r.follower, r.followee);
     const follower = uniform();
     let followee = zipf();
     if (followee === follower) followee = (followee + 1) % n;
@@ -158,8 +183,9 @@ export async function createWorkload(args: WorkloadArgs<FollowQueriesOptions>, t
   return {
     operations: ops,
     paths: ops.map(() => graph.path),
-    pick() {
-      const u = rand();
+    pick(seq) {
+      const x = mixOffset + seq * INV_PHI;
+      const u = x - Math.floor(x);
       let i = 0;
       while (u >= cumulative[i]!) i++;
       return i;
@@ -179,3 +205,6 @@ export async function createWorkload(args: WorkloadArgs<FollowQueriesOptions>, t
 }
 
 function noop(): void {}
+
+/** 1/φ = φ - 1: the step of the golden-ratio sequence that picks the mix. */
+const INV_PHI = (Math.sqrt(5) - 1) / 2;

@@ -35,7 +35,7 @@ function freePort(): Promise<number> {
 
 test('run writes results.json with the documented fields and a self-contained report.html', { timeout: 120_000 }, async () => {
   const out = await mkdtemp(join(tmpdir(), 'capbench-cli-'));
-  const r = await capbench(['run', 'viral-like-spike', '--out', out, '-q', '-o', 'posts=5000', '--stages', '1s:500,1s:3000,1s:500', '--warmup', '500ms', '--threshold', 'like:error_rate<1%']);
+  const r = await capbench(['run', 'viral-like-spike', '--out', out, '-q', '-o', 'posts=20000', '--stages', '1s:500,1s:3000,1s:500', '--warmup', '500ms', '--threshold', 'like:error_rate<1%']);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /results: .*results\.json/);
   const result = RunResultSchema.parse(JSON.parse(await readFile(join(out, 'results.json'), 'utf8')));

@@ -16,7 +16,7 @@ const basePlan: LoadPlan = {
 };
 const names = { operations: ['op'], paths: ['test.timed'] };
 
-test('open loop keeps a constant rate and is not flagged when the target keeps up', async () => {
+test('open loop keeps a constant rate and is not flagged when the target keeps up', { timeout: 60_000 }, async () => {
   const out = await runLoad(ref({ serviceMs: 1 }), basePlan, names);
   const op = out.operations[0]!;
   assert.equal(op.count, 1000);
@@ -24,13 +24,14 @@ test('open loop keeps a constant rate and is not flagged when the target keeps u
   assert.equal(out.rate.targetOpsPerSec, 500);
   assert.ok(Math.abs(out.rate.achievedOpsPerSec - 500) < 50, `achieved ${out.rate.achievedOpsPerSec}`);
   assert.equal(out.rate.flagged, false, out.rate.reasons.join('; '));
-  assert.ok(op.latencyMs.p50! >= 1 && op.latencyMs.p50! < 20, `p50 ${op.latencyMs.p50}`);
+  // setTimeout(1) may fire early by up to a loop tick (libuv caches its clock), so not >= 1 ms.
+  assert.ok(op.latencyMs.p50! > 0.1 && op.latencyMs.p50! < 20, `p50 ${op.latencyMs.p50}`);
   // The schedule, not the target, sets the pace: each second completes about its 500.
   assert.ok(out.series.length >= 2 && out.series[0]!.targetOps === 500);
   for (const p of out.series.slice(0, 2)) assert.ok(Math.abs(p.completedOps - 500) <= 25, `second ${p.t}: ${p.completedOps} completed`);
 });
 
-test('a stalled operation shows in p99: latency counts from the intended start, service time does not', async () => {
+test('a stalled operation shows in p99: latency counts from the intended start, service time does not', { timeout: 60_000 }, async () => {
   // One in-flight slot: the 300 ms stall holds back ~150 later arrivals, whose latency must include the wait.
   const out = await runLoad(ref({ serviceMs: 0, stallSeq: 200, stallMs: 300 }), { ...basePlan, maxInFlight: 1 }, names);
   const op = out.operations[0]!;
@@ -41,7 +42,7 @@ test('a stalled operation shows in p99: latency counts from the intended start, 
   assert.ok(op.scheduleLagMs.p99! >= 100, `schedule lag p99 ${op.scheduleLagMs.p99}`);
 });
 
-test('a target that cannot keep up is flagged, with the shortfall stated', async () => {
+test('a target that cannot keep up is flagged, with the shortfall stated', { timeout: 60_000 }, async () => {
   // 20 ms per op with at most 2 in flight caps throughput near 100 ops/s against a 500 ops/s target.
   const out = await runLoad(ref({ serviceMs: 20 }), { ...basePlan, maxInFlight: 2, graceS: 0, opTimeoutS: 2 }, names);
   assert.equal(out.rate.flagged, true);
@@ -49,7 +50,7 @@ test('a target that cannot keep up is flagged, with the shortfall stated', async
   assert.ok(out.rate.reasons.some((r) => /never started/.test(r)), out.rate.reasons.join('; '));
 });
 
-test('errors are counted by kind and warmup samples are kept apart', async () => {
+test('errors are counted by kind and warmup samples are kept apart', { timeout: 60_000 }, async () => {
   const out = await runLoad(ref({ serviceMs: 0, failEvery: 10 }), { ...basePlan, warmupS: 1 }, names);
   const op = out.operations[0]!;
   assert.equal(op.warmupCount, 500);
@@ -60,7 +61,7 @@ test('errors are counted by kind and warmup samples are kept apart', async () =>
   assert.equal(out.series[1]!.warmup, false);
 });
 
-test('worker threads share the schedule and their histograms merge into one result', async () => {
+test('worker threads share the schedule and their histograms merge into one result', { timeout: 60_000 }, async () => {
   const out = await runLoad(ref({ serviceMs: 1 }), { ...basePlan, workers: 2 }, names);
   const op = out.operations[0]!;
   assert.ok(Math.abs(op.count - 1000) <= 2, `count ${op.count}`);
@@ -68,7 +69,7 @@ test('worker threads share the schedule and their histograms merge into one resu
   assert.equal(op.latencyMs.count, op.count);
 });
 
-test('closed loop runs a fixed concurrency for the duration', async () => {
+test('closed loop runs a fixed concurrency for the duration', { timeout: 60_000 }, async () => {
   const out = await runLoad(ref({ serviceMs: 10 }), { ...basePlan, loop: 'closed', concurrency: 4, durationS: 1 }, names);
   const op = out.operations[0]!;
   // 4 users x ~1 s / ~10 ms each: between 200 and 400 operations
@@ -76,7 +77,7 @@ test('closed loop runs a fixed concurrency for the duration', async () => {
   assert.equal(out.rate.targetOpsPerSec, null);
 });
 
-test('aborting midway returns the partial measurements', async () => {
+test('aborting midway returns the partial measurements', { timeout: 60_000 }, async () => {
   const ac = new AbortController();
   setTimeout(() => ac.abort('test abort'), 700);
   const out = await runLoad(ref({ serviceMs: 1 }), { ...basePlan, stages: [{ durationS: 5, rate: 200 }] }, { ...names, signal: ac.signal });
