@@ -150,6 +150,8 @@ export async function runLoad(ref: WorkloadRef, plan: LoadPlan, opts: RunLoadOpt
       startEpochMs = performance.timeOrigin + performance.now() + 50;
       workers.forEach((w) => w.postMessage({ type: 'start', startEpochMs }));
       const results = await Promise.allSettled(done);
+      // Belt and braces: a thread that reported (or failed) must not outlive the run.
+      await Promise.all(workers.map((w) => w.terminate()));
       const failed = results.find((r) => r.status === 'rejected');
       if (failed && failed.status === 'rejected') abortReason = `a worker thread failed: ${(failed.reason as Error).message}`;
       opts.signal?.removeEventListener('abort', abortAll);

@@ -28,14 +28,19 @@ async function main(): Promise<void> {
     schedule: p.loop === 'open' ? new ArrivalSchedule(p.stages, p.arrival, 1 / init.count, init.index / init.count, p.seed + init.index) : undefined,
     concurrency: p.concurrency === undefined ? undefined : Math.max(1, Math.round(p.concurrency / init.count)),
   };
+  let summary;
   try {
-    const summary = await runThread(workload, plan, (tick) => post({ type: 'tick', tick }), abort.signal);
-    post({ type: 'done', summary });
+    summary = await runThread(workload, plan, (tick) => post({ type: 'tick', tick }), abort.signal);
   } finally {
+    // Close before reporting done: a workload may write what verify reads when it closes.
     await workload.close().catch(() => undefined);
   }
+  post({ type: 'done', summary });
+  // The message listener would keep this thread alive; closing the port lets it exit.
+  port.close();
 }
 
 main().catch((err: unknown) => {
   post({ type: 'error', message: err instanceof Error ? err.message : String(err), name: err instanceof Error ? err.name : 'Error', hint: (err as { hint?: string })?.hint });
+  port.close();
 });

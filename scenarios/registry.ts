@@ -4,11 +4,11 @@
 import { UsageError } from '../core/errors.js';
 import type { AnyScenario } from './types.js';
 import { viralLikeSpike } from './viral-like-spike/index.js';
-// FQ import { followQueries } from './follow-queries/index.js';
+import { followQueries } from './follow-queries/index.js';
 
 export const SCENARIOS: Readonly<Record<string, AnyScenario>> = {
   [viralLikeSpike.id]: viralLikeSpike,
-  // FQ [followQueries.id]: followQueries,
+  [followQueries.id]: followQueries,
 };
 
 /**

@@ -16,7 +16,7 @@ import { storeBytes } from '../common/figures.js';
 import type { Scenario, ScenarioContext } from '../types.js';
 import { GraphModel } from './graph.js';
 import { CLAIMED_FOLLOWS_PER_S, FollowQueriesOptions, mixOf, totalRate } from './options.js';
-import { clearTally, readTally, type Tally } from './tally.js';
+import { clearTally, readTally } from './tally.js';
 
 export { FollowQueriesOptions } from './options.js';
 

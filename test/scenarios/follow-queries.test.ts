@@ -224,11 +224,7 @@ describe('follow-queries on PostgreSQL', () => {
     assert.ok(bad.notes.some((n) => /counters differ from their rows: 5, 7/.test(n)), bad.notes.join('\n'));
   });
 
-  // Skipped while engine/run.ts leaves worker threads running after a multi-worker run (the
-  // worker's parentPort listener keeps it alive, so the test process never exits). It passes;
-  // remove the skip once the engine ends its workers.
-  const workersKeepProcessAlive = 'runLoad with workers > 1 leaves its worker threads running (engine issue), which keeps this test file from exiting';
-  test('two worker threads (after a new reset and seed): both tallies are read, and the checks pass', { skip: workersKeepProcessAlive }, async () => {
+  test('two worker threads (after a new reset and seed): both tallies are read, and the checks pass', { timeout: 120_000 }, async () => {
     await followQueries.reset(o, ctx);
     await followQueries.seed(o, ctx);
     const out = await run([{ durationS: 1.5, rate: 200 }], 2);
