@@ -45,8 +45,10 @@ export const OperationResultSchema = z.object({
   /** Measured (post-warmup) operations. */
   count: z.number().int(),
   okCount: z.number().int(),
-  /** Errors by kind: "error", "timeout", "not_found", or a driver error code. */
+  /** Errors by kind: "timeout", a driver error code (e.g. "ECONNREFUSED"), or an error class name. */
   errors: z.record(z.string(), z.number().int()),
+  /** Operations that found nothing to act on (a duplicate follow, a read of a missing key): not errors. */
+  notFoundCount: z.number().int().optional(),
   warmupCount: z.number().int(),
   /** Warmup operations that succeeded (with okCount: every acknowledged operation of the run). */
   warmupOkCount: z.number().int().optional(),
