@@ -125,17 +125,19 @@ export class Aggregator {
       const allSvc = newHistogram();
       let completed = 0;
       let errors = 0;
+      const target = this.schedule ? Math.round(this.schedule.expectedBetween(sec, sec + 1) * 10) / 10 : null;
+      // An operation's own target is known only when it is the only one (the mix is the scenario's).
+      const opTarget = this.operations.length === 1 ? target : null;
       const ops = row.map((c) => {
         allLat.add(c.latency);
         allSvc.add(c.service);
         completed += c.completed;
         errors += c.errors;
-        const p = point(sec, null, c.completed, c.errors, c.latency, c.service, warmup);
+        const p = point(sec, opTarget, c.completed, c.errors, c.latency, c.service, warmup);
         c.latency.destroy();
         c.service.destroy();
         return p;
       });
-      const target = this.schedule ? Math.round(this.schedule.expectedBetween(sec, sec + 1) * 10) / 10 : null;
       this.closed.set(sec, { ops, all: point(sec, target, completed, errors, allLat, allSvc, warmup) });
       allLat.destroy();
       allSvc.destroy();
@@ -174,7 +176,7 @@ export class Aggregator {
       const v = this.closed.get(s);
       if (v) out.push(pick(v));
       else {
-        const target = op === null && this.schedule ? Math.round(this.schedule.expectedBetween(s, s + 1) * 10) / 10 : null;
+        const target = (op === null || this.operations.length === 1) && this.schedule ? Math.round(this.schedule.expectedBetween(s, s + 1) * 10) / 10 : null;
         out.push(point(s, target, 0, 0, empty, empty, s < this.warmupS));
       }
     }

@@ -10,7 +10,7 @@ import type { Connection, Footprint, StoreName } from '../core/target.js';
 import { runLoad, type LoadProgress, type LoadOutcome } from '../engine/run.js';
 import { machineInfo } from '../engine/machine.js';
 import { evaluateThresholds, parseThreshold } from '../engine/thresholds.js';
-import type { Arrival } from '../engine/schedule.js';
+import { totalDurationS, type Arrival } from '../engine/schedule.js';
 import { getTarget, resolveConnection } from '../targets/registry.js';
 import { isLoopbackHost } from '../targets/local/net.js';
 import type { AnyScenario, ScenarioContext } from './types.js';
@@ -72,7 +72,7 @@ export function resolveStages(req: Pick<RunRequest, 'stages' | 'rate' | 'duratio
   if (req.stages) return req.stages;
   if (req.rate !== undefined || req.durationS !== undefined) {
     const defaults = scenario.defaultStages(options);
-    const duration = req.durationS ?? defaults.reduce((a, s) => a + s.durationS, 0);
+    const duration = req.durationS ?? totalDurationS(defaults);
     return [{ durationS: duration, rate: req.rate ?? scenario.defaultRate(options) }];
   }
   return scenario.defaultStages(options);
@@ -147,8 +147,8 @@ export async function runScenario(req: RunRequest): Promise<RunResult> {
   const before = await footprints(connections, notes, 'before the run');
 
   const warmupS = req.warmupS ?? scenario.defaultWarmupS(options);
-  const durationS = req.loop === 'closed' ? (req.durationS ?? stages.reduce((a, s) => a + s.durationS, 0)) : undefined;
-  req.onRunStart?.({ totalS: durationS ?? stages.reduce((a, s) => a + s.durationS, 0), stages, loop: req.loop });
+  const durationS = req.loop === 'closed' ? (req.durationS ?? totalDurationS(stages)) : undefined;
+  req.onRunStart?.({ totalS: durationS ?? totalDurationS(stages), stages, loop: req.loop });
   let outcome: LoadOutcome;
   try {
     outcome = await runLoad(

@@ -4,6 +4,7 @@
  */
 import { createClient, type RedisClientType } from 'redis';
 import pg from 'pg';
+import { mulberry32 } from '../../engine/schedule.js';
 
 /** CAPBENCH_REDIS_URL, default redis://127.0.0.1:6379. */
 export const REDIS_URL = process.env.CAPBENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -28,17 +29,8 @@ export function pgPool(max = 20): pg.Pool {
   return pool;
 }
 
-/** Deterministic PRNG (mulberry32) so a failing random case can be replayed from its seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (the engine's mulberry32) so a failing random case can be replayed from its seed. */
+export const prng = mulberry32;
 
 /** Fisher-Yates shuffle in place with the given PRNG. */
 export function shuffle<T>(xs: T[], rnd: () => number): T[] {
