@@ -85,13 +85,16 @@ export async function runThread(
     inflight.delete(seq);
     recorder.record(f.op, f.intendedNs, f.sentNs, nowNs(), status);
     f.onDone?.();
-    if (waiter !== undefined) {
+    if (waiter !== undefined && inflight.size <= lowWater) {
       const w = waiter;
       waiter = undefined;
       w();
     }
   };
   let waiter: (() => void) | undefined;
+  // At the in-flight cap, wait until 10% of the slots are free rather than one: launching a
+  // batch keeps the driver's pipelining; one launch per completion collapses throughput.
+  const lowWater = plan.maxInFlight - Math.max(1, Math.floor(plan.maxInFlight / 10));
   const waitForSlot = () => new Promise<void>((r) => (waiter = r));
 
   const launch = (seq: number, intendedNs: number, onDone?: () => void) => {

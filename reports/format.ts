@@ -114,7 +114,8 @@ export function opTargetOpsPerSec(op: OperationResult): number | null {
   let sum = 0;
   let n = 0;
   for (const p of op.series) {
-    if (p.warmup || p.targetOps === null) continue;
+    // Seconds with no arrivals (the drain after the schedule's end) are not part of the target.
+    if (p.warmup || p.targetOps === null || p.targetOps === 0) continue;
     sum += p.targetOps;
     n++;
   }
