@@ -201,12 +201,12 @@ function operationsSection(r: RunResult): string {
 <th scope="row" class="nowrap">${h(op.name)}</th>
 <td><code>${h(op.path)}</code></td>
 <td class="num">${h(fmtInt(op.count))}</td>
-<td class="num">${h(fmtInt(op.okCount))}</td>
+<td class="num">${h(fmtInt(op.okCount))}${op.notFoundCount ? ` <span class="muted" title="found nothing to act on (e.g. a duplicate follow): not an error">+ ${h(fmtInt(op.notFoundCount))} not found</span>` : ''}</td>
 <td class="num${errs > 0 ? ' bad' : ''}">${h(fmtInt(errs))}${op.count > 0 ? ` <span class="muted">(${h(fmtRatioPct(errs / op.count))})</span>` : ''}</td>
 <td>${kinds.length ? `<ul class="kinds">${kinds.map(([k, n]) => `<li><code>${h(k)}</code> ${h(fmtInt(n))}</li>`).join('')}</ul>` : '<span class="muted">none</span>'}</td>
 <td class="num muted">${h(fmtInt(op.warmupCount))}</td>
 <td class="num">${h(fmtRate(op.achievedOpsPerSec))}</td>
-<td class="num">${target !== null ? h(fmtRate(target)) : na('closed loop: no target rate')}</td>
+<td class="num">${target !== null ? h(fmtRate(target)) : na(r.loop === 'closed' ? 'closed loop: no target rate' : 'the scenario mixes operations: see the run\'s target rate')}</td>
 <td class="num${ratio !== null && ratio < 0.95 ? ' bad' : ''}">${ratio !== null ? h(fmtRatioPct(ratio)) : na('no target rate')}</td>
 </tr>`;
   });
