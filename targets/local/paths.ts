@@ -5,7 +5,8 @@
  * - state dir: `<repo>/.capbench` unless CAPBENCH_STATE_DIR is set (resolved to an absolute path);
  * - cache dir: `$XDG_CACHE_HOME/capbench` or `~/.cache/capbench` unless CAPBENCH_CACHE_DIR is set.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { chmod, mkdir, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,12 +37,29 @@ export function repoRoot(): string {
 }
 
 /**
- * Project-owned state directory (absolute path): env CAPBENCH_STATE_DIR, else `<repo>/.capbench`.
- * Not created here; see ensureDir() / serviceLayout().
+ * Project-owned state directory (absolute path): env CAPBENCH_STATE_DIR, else `<repo>/.capbench`
+ * — unless the checkout sits below a directory other users cannot enter (e.g. under /root,
+ * mode 700): PostgreSQL and Elasticsearch run as their own users and must reach their data, so
+ * then it is `/var/tmp/capbench-<hash of the repo path>`. Not created here; see ensureDir().
  */
 export function resolveStateDir(env: NodeJS.ProcessEnv = process.env): string {
   const fromEnv = env.CAPBENCH_STATE_DIR?.trim();
-  return fromEnv ? path.resolve(fromEnv) : path.join(repoRoot(), '.capbench');
+  if (fromEnv) return path.resolve(fromEnv);
+  const root = repoRoot();
+  if (othersCanReach(root)) return path.join(root, '.capbench');
+  return path.join('/var/tmp', `capbench-${createHash('sha256').update(root).digest('hex').slice(0, 12)}`);
+}
+
+/** True when every directory from / down to `dir` lets other users through (o+x). */
+function othersCanReach(dir: string): boolean {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    try {
+      if ((statSync(d).mode & 0o001) === 0) return false;
+    } catch {
+      return false;
+    }
+    if (d === path.dirname(d)) return true;
+  }
 }
 
 /**
