@@ -149,3 +149,65 @@ export function fmtRate(opsPerSec: number | null | undefined): string {
   if (opsPerSec === null || opsPerSec === undefined || !Number.isFinite(opsPerSec)) return '—';
   return Math.round(opsPerSec).toLocaleString('en-US');
 }
+
+/**
+ * How driveSearch() runs and judges steps: the I/O side of a search, injected so that the
+ * loop itself (ramp, bisection, one retry of a disturbed failing step) is shared by every
+ * bench and testable without a server. `S` is the bench's own step record.
+ */
+export interface StepDriver<S> {
+  /** Run one step at `rate` ops/s (constant arrivals) and measure it; phase is for the record. */
+  run(rate: number, phase: SearchPhase | 'retry'): Promise<S>;
+  /** Whether the step passed (the bench applies judgeStep() and its own extras). */
+  passed(step: S): boolean;
+  /**
+   * Whether a failing step is run once more at the same rate, the second run deciding
+   * (e.g. other processes used ≥ 25% of a core during it); default never.
+   */
+  retry?(step: S): boolean;
+  /** Called on a failing step just before its retry replaces its verdict. */
+  supersede?(step: S): void;
+  /** True once the search must stop (interrupted); the step in progress is kept. */
+  stopped?(): boolean;
+  /** Wait between steps so that the target and the client settle. */
+  pause?(): Promise<void>;
+}
+
+/** What driveSearch() found. Rates in ops/s. */
+export interface DrivenSearch<S> {
+  /** Every step run, retries and superseded ones included, in order. */
+  steps: S[];
+  /** Final state: highest pass and lowest fail. */
+  state: SearchState;
+  /** Highest rate that passed, ops/s; null when none did. */
+  best: number | null;
+}
+
+/**
+ * Search the highest passing rate: nextRate() from `start` ops/s (doubling ramp, then
+ * bisection, or halving down when the start fails), at most `maxSteps` rates (a retry does
+ * not count as one), one retry per failing step when driver.retry() says so. Stops early
+ * when driver.stopped() turns true; a step interrupted that way does not change the state.
+ */
+export async function driveSearch<S>(bounds: SearchBounds, start: number, maxSteps: number, driver: StepDriver<S>): Promise<DrivenSearch<S>> {
+  const stopped = () => driver.stopped?.() === true;
+  let state = initialSearchState();
+  const steps: S[] = [];
+  for (let i = 0; i < maxSteps && !stopped(); i++) {
+    const rate = nextRate(bounds, state, start);
+    if (rate === null) break;
+    let step = await driver.run(rate, phaseOf(state));
+    steps.push(step);
+    if (stopped()) break;
+    if (!driver.passed(step) && driver.retry?.(step) === true) {
+      await driver.pause?.();
+      driver.supersede?.(step);
+      step = await driver.run(rate, 'retry');
+      steps.push(step);
+      if (stopped()) break;
+    }
+    state = recordStep(state, rate, driver.passed(step));
+    await driver.pause?.();
+  }
+  return { steps, state, best: state.lastPass };
+}

@@ -34,13 +34,10 @@ import { parseInfo } from '../targets/redis/probe.js';
 import { getTarget, resolveConnection } from '../targets/registry.js';
 import {
   fmtMs,
+  driveSearch,
   fmtRate,
-  initialSearchState,
   judgeStep,
-  nextRate,
-  phaseOf,
   rampStartAfter,
-  recordStep,
   type SearchBounds,
   type SearchPhase,
   type StepCriteria,
@@ -433,27 +430,22 @@ async function search(ctx: Ctx, workers: number, bestSoFar: number | null): Prom
   out();
   out(`${workers} worker thread${workers > 1 ? 's' : ''} (${workers} Redis connection${workers > 1 ? 's' : ''}), ramp from ${fmtRate(start)}/s:`);
   out(stepHeader());
-  let state = initialSearchState();
-  for (let i = 0; i < ctx.s.maxSteps && !ctx.signal.aborted; i++) {
-    const rate = nextRate(ctx.s.bounds, state, start);
-    if (rate === null) break;
-    let step = await runStep(ctx, workers, rate, phaseOf(state));
-    res.steps.push(step);
-    out(stepRow(step));
-    if (ctx.signal.aborted) break;
-    const limit = ctx.s.retryOthersPct;
-    if (!step.passed && limit !== null && (step.othersCpuPct ?? 0) >= limit) {
-      await sleep(ctx.s.pauseS * 1000);
-      step.superseded = true;
-      step = await runStep(ctx, workers, rate, 'retry');
-      res.steps.push(step);
+  const found = await driveSearch<StepRecord>(ctx.s.bounds, start, ctx.s.maxSteps, {
+    run: async (rate, phase) => {
+      const step = await runStep(ctx, workers, rate, phase);
       out(stepRow(step));
-      if (ctx.signal.aborted) break;
-    }
-    state = recordStep(state, rate, step.passed);
-    await sleep(ctx.s.pauseS * 1000);
-  }
-  res.bestOpsPerSec = state.lastPass;
+      return step;
+    },
+    passed: (step) => step.passed,
+    retry: (step) => ctx.s.retryOthersPct !== null && (step.othersCpuPct ?? 0) >= ctx.s.retryOthersPct,
+    supersede: (step) => {
+      step.superseded = true;
+    },
+    stopped: () => ctx.signal.aborted,
+    pause: () => sleep(ctx.s.pauseS * 1000),
+  });
+  res.steps = found.steps;
+  res.bestOpsPerSec = found.best;
   return res;
 }
 

@@ -168,7 +168,7 @@ export const viralLikeSpike: Scenario<O> = {
       claim: 'INCR is ~10x faster than DB writes',
       measured: `this run used one path (${o.path})`,
       verdict: 'not-measurable',
-      note: 'run the same schedule with --path likes.redis-counter and --path likes.pg-direct and `capbench compare`, or bench/max-like-rate.ts',
+      note: 'needs both paths: `npm run bench:like-paths` measures each one\'s highest sustained rate and gives the verdict',
     });
     notes.push(`viral post: ${viralPostOf(o)}; ${o.posts} posts, zipfian s=${o.zipfS}; spike share ${(w.share * 100).toFixed(0)}% of arrivals between ${w.fromS} s and ${w.toS} s`);
     return { derived, claims, notes, checks };

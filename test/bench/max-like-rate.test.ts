@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  driveSearch,
   initialSearchState,
   judgeStep,
   nextRate,
@@ -84,4 +85,52 @@ test('redis-benchmark arguments follow the connection; the password is hidden wh
   assert.ok(!withAuth.includes('-P'));
   assert.deepEqual(withAuth.slice(-4), ['--dbnum', '3', '-a', 's3cret']);
   assert.ok(!displayCommand('redis-benchmark', withAuth).includes('s3cret'));
+});
+
+test('driveSearch runs the shared search: ramp, bisection, one retry of a disturbed failing step', async () => {
+  interface Fake { rate: number; phase: string; passed: boolean; busy: boolean; superseded?: boolean }
+  const limit = 87_000;
+  let busyOnce = true; // the first failing step ran on a busy machine and is retried once
+  let pauses = 0;
+  const found = await driveSearch<Fake>(bounds, 10_000, 16, {
+    run: async (rate, phase) => {
+      const busy = rate > limit && busyOnce;
+      if (busy) busyOnce = false;
+      return { rate, phase, passed: rate <= limit, busy };
+    },
+    passed: (s) => s.passed,
+    retry: (s) => s.busy,
+    supersede: (s) => {
+      s.superseded = true;
+    },
+    pause: async () => {
+      pauses++;
+    },
+  });
+  assert.equal(found.best, simulate(limit).best, 'same result as nextRate/recordStep driven by hand');
+  const rates = found.steps.map((s) => s.rate);
+  assert.deepEqual(rates.slice(0, 6), [10_000, 20_000, 40_000, 80_000, 160_000, 160_000]);
+  assert.equal(found.steps[4]!.superseded, true);
+  assert.equal(found.steps[5]!.phase, 'retry');
+  assert.equal(found.steps[1]!.phase, 'ramp');
+  assert.equal(found.steps.at(-1)!.phase, 'bisect');
+  assert.equal(found.state.firstFail !== null && found.state.firstFail > limit, true);
+  assert.equal(pauses, found.steps.length, 'a pause after each step and before the retry');
+});
+
+test('driveSearch stops when told, keeping the interrupted step out of the state, and honours maxSteps', async () => {
+  let n = 0;
+  const found = await driveSearch(bounds, 10_000, 16, {
+    run: async (rate) => {
+      n++;
+      return rate;
+    },
+    passed: () => true,
+    stopped: () => n >= 2,
+  });
+  assert.deepEqual(found.steps, [10_000, 20_000]);
+  assert.equal(found.best, 10_000);
+  const capped = await driveSearch(bounds, 10_000, 3, { run: async (rate) => rate, passed: () => true });
+  assert.deepEqual(capped.steps, [10_000, 20_000, 40_000]);
+  assert.equal(capped.state.firstFail, null);
 });
