@@ -28,7 +28,7 @@ test('open loop keeps a constant rate and is not flagged when the target keeps u
   assert.ok(op.latencyMs.p50! > 0.1 && op.latencyMs.p50! < 20, `p50 ${op.latencyMs.p50}`);
   // The schedule, not the target, sets the pace: each second completes about its 500.
   assert.ok(out.series.length >= 2 && out.series[0]!.targetOps === 500);
-  for (const p of out.series.slice(0, 2)) assert.ok(Math.abs(p.completedOps - 500) <= 25, `second ${p.t}: ${p.completedOps} completed`);
+  for (const p of out.series.slice(0, 2)) assert.ok(Math.abs(p.completedOps - 500) <= 50, `second ${p.t}: ${p.completedOps} completed`);
 });
 
 test('a stalled operation shows in p99: latency counts from the intended start, service time does not', { timeout: 60_000 }, async () => {
