@@ -18,13 +18,11 @@
 import { setMaxListeners } from 'node:events';
 import { readFile, readdir } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import type pg from 'pg';
 import { CapbenchError, UsageError, describeError, redactUrl } from '../core/errors.js';
 import type { Connection, ServerInfo, StoreName } from '../core/target.js';
 import { runLoad, type LoadOutcome, type LoadPlan } from '../engine/run.js';
 import { CpuSampler, machineInfo } from '../engine/machine.js';
-import { parseDurationS } from '../engine/schedule.js';
 import { createLikeCounter, LIKE_PATHS, type LikePathId } from '../reference-impl/likes/index.js';
 import { writeFileAtomic } from '../reports/atomic.js';
 import { CAPBENCH_VERSION, resolveOptions } from '../scenarios/run.js';
@@ -35,49 +33,25 @@ import { connectPostgres } from '../targets/postgres/client.js';
 import { closeRedis, connectRedis, type RedisClient } from '../targets/redis/client.js';
 import { getTarget, resolveConnection } from '../targets/registry.js';
 import { cpuUsPerOp, fmtRatio, judgeTenX, parseProcStat, TEN_X_HOLDS_AT, type TenXVerdict } from './like-paths-verdict.js';
-import { driveSearch, fmtMs, fmtRate, judgeStep, type SearchBounds, type SearchPhase, type StepCriteria } from './like-rate-search.js';
+import { BENCH_DB, RETRY_OTHERS_PCT, log, mean, numberFlag, out, parseBenchArgs, pct, round1, searchSettings, sleep, type SearchSettings } from './search-flags.js';
+import { driveSearch, fmtMs, fmtRate, judgeStep, type SearchPhase } from './like-rate-search.js';
 
 const DEFAULT_OUT = 'results/bench-like-paths.json';
-/** Redis database used when neither --db nor the URL names one (as bench/max-like-rate.ts). */
-const BENCH_DB = 9;
-/** Other processes' CPU (% of one core) above which a failing step is retried once. */
-const RETRY_OTHERS_PCT = 25;
 /** The server process name (/proc comm) whose CPU is the "server" column, by store. */
 const SERVER_COMM: Partial<Record<StoreName, string>> = { redis: 'redis-server', postgres: 'postgres' };
 const CPUS = machineInfo().cpus;
 
 /** Everything a run needs, parsed from the flags. Rates in ops/s, times in s. */
-export interface LikePathsSettings {
-  quick: boolean;
+export interface LikePathsSettings extends SearchSettings {
   /** Paths to measure, in order. */
   paths: LikePathId[];
   /** The moderate rate every path is measured at for p50/p99, ops/s. */
   commonRate: number;
-  bounds: SearchBounds;
-  criteria: StepCriteria;
-  /** Length of each step's flat schedule including its warmup, s. */
-  stepS: number;
-  /** Warmup at the start of each step (kept apart from the measurement), s. */
-  warmupS: number;
-  /** Pause between steps, s. */
-  pauseS: number;
-  /** At most this many rates per path's search (retries not counted). */
-  maxSteps: number;
-  /** Retry a failing step once when other processes used ≥ this % of one core; null = never. */
-  retryOthersPct: number | null;
   /** Worker threads (each: one Redis connection, or one pg pool of pgPoolSize connections). */
   workers: number;
   /** PostgreSQL connections per worker thread for likes.pg-direct (the scenario's pgPoolSize). */
   pgPoolSize: number;
-  posts: number;
-  out: string;
-  redisUrl?: string;
   postgresUrl?: string;
-  /** Redis logical database for the bench's keys: --db, else the URL's, else BENCH_DB. */
-  db?: number;
-  allowRemote: boolean;
-  seed: number;
-  maxInFlight: number;
 }
 
 const HELP = `Usage: node dist/bench/like-paths.js [options]
@@ -120,86 +94,38 @@ and TRUNCATEs public.post_like_counts in PostgreSQL, as \`capbench run viral-lik
  * @throws UsageError naming the bad flag.
  */
 function parseFlags(argv: readonly string[]): LikePathsSettings | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        quick: { type: 'boolean' },
-        paths: { type: 'string' },
-        'common-rate': { type: 'string' },
-        'p99-ms': { type: 'string' },
-        'allow-flagged': { type: 'boolean' },
-        start: { type: 'string' },
-        max: { type: 'string' },
-        min: { type: 'string' },
-        resolution: { type: 'string' },
-        step: { type: 'string' },
-        warmup: { type: 'string' },
-        workers: { type: 'string' },
-        'pg-pool': { type: 'string' },
-        posts: { type: 'string' },
-        out: { type: 'string' },
-        'redis-url': { type: 'string' },
-        'postgres-url': { type: 'string' },
-        db: { type: 'string' },
-        'allow-remote': { type: 'boolean' },
-        seed: { type: 'string' },
-        'no-retry': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError(`${describeError(err).replace(/\.$/, '')}.`, { hint: 'See --help.' });
-  }
-  const v = parsed.values;
+  const v = parseBenchArgs(argv, {
+    paths: { type: 'string' },
+    'common-rate': { type: 'string' },
+    workers: { type: 'string' },
+    'pg-pool': { type: 'string' },
+    'postgres-url': { type: 'string' },
+  });
   if (v.help) return 'help';
-  const quick = v.quick === true;
-  const num = (flag: string, text: string | undefined, dflt: number, min: number, int = true): number => {
-    if (text === undefined) return dflt;
-    const n = Number(text);
-    if (!Number.isFinite(n) || n < min || (int && !Number.isInteger(n))) {
-      throw new UsageError(`Bad --${flag} "${text}": it must be ${int ? 'an integer' : 'a number'} ≥ ${min}.`);
-    }
-    return n;
-  };
-  const paths = (v.paths ?? LIKE_PATHS.join(',')).split(',').map((p) => p.trim()).filter(Boolean);
+  const paths = String(v.paths ?? LIKE_PATHS.join(',')).split(',').map((p) => p.trim()).filter(Boolean);
   for (const p of paths) {
     if (!(LIKE_PATHS as readonly string[]).includes(p)) throw new UsageError(`Bad --paths entry "${p}".`, { hint: `Use some of: ${LIKE_PATHS.join(', ')}.` });
   }
   if (paths.length === 0) throw new UsageError('--paths is empty.', { hint: `Use some of: ${LIKE_PATHS.join(', ')}.` });
-  const stepS = v.step ? parseDurationS(v.step, '--step') : quick ? 2.5 : 5;
-  const warmupS = v.warmup ? parseDurationS(v.warmup, '--warmup', true) : quick ? 1 : 1.5;
-  if (stepS - warmupS < 1) throw new UsageError(`--step (${stepS} s) must be at least 1 s longer than --warmup (${warmupS} s).`);
-  const startRate = num('start', v.start, 10_000, 1);
-  const maxRate = num('max', v.max, 400_000, 1);
-  const minRate = num('min', v.min, 500, 1);
-  if (maxRate < startRate || minRate > startRate) throw new UsageError('Rates must satisfy --min ≤ --start ≤ --max.');
-  const workers = num('workers', v.workers, 1, 1);
+  const search = searchSettings(v, {
+    stepS: [5, 2.5],
+    warmupS: [1.5, 1],
+    minRate: 500,
+    resolutionPct: [10, 25],
+    pauseS: [0.5, 0.3],
+    maxSteps: 12,
+    out: DEFAULT_OUT,
+    retryOthersPct: RETRY_OTHERS_PCT,
+  });
+  const workers = numberFlag('workers', v.workers, 1, 1);
   if (workers > 16) throw new UsageError(`Bad --workers "${v.workers}": at most 16.`);
   return {
-    quick,
+    ...search,
     paths: [...new Set(paths)] as LikePathId[],
-    commonRate: num('common-rate', v['common-rate'], 2_000, 1),
-    bounds: { startRate, maxRate, minRate, resolution: num('resolution', v.resolution, quick ? 25 : 10, 0.1, false) / 100 },
-    criteria: { maxP99Ms: num('p99-ms', v['p99-ms'], 5, 0.001, false), requireUnflagged: v['allow-flagged'] !== true, maxErrorRate: 0 },
-    stepS,
-    warmupS,
-    pauseS: quick ? 0.3 : 0.5,
-    maxSteps: 12,
-    retryOthersPct: v['no-retry'] ? null : RETRY_OTHERS_PCT,
+    commonRate: numberFlag('common-rate', v['common-rate'], 2_000, 1),
     workers,
-    pgPoolSize: num('pg-pool', v['pg-pool'], 32, 1),
-    posts: num('posts', v.posts, 100_000, 1),
-    out: v.out ?? DEFAULT_OUT,
-    redisUrl: v['redis-url'],
-    postgresUrl: v['postgres-url'],
-    db: v.db === undefined ? undefined : num('db', v.db, 0, 0),
-    allowRemote: v['allow-remote'] === true,
-    seed: num('seed', v.seed, 1, -(2 ** 31)),
-    maxInFlight: 10_000,
+    pgPoolSize: numberFlag('pg-pool', v['pg-pool'], 32, 1),
+    postgresUrl: typeof v['postgres-url'] === 'string' ? v['postgres-url'] : undefined,
   };
 }
 
@@ -250,12 +176,6 @@ interface PathReport {
   error?: string;
 }
 
-const out = (line = '') => process.stdout.write(`${line}\n`);
-const log = (line: string) => process.stderr.write(`${line}\n`);
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
-const round1 = (n: number | null) => (n === null ? null : Math.round(n * 10) / 10);
-const pct = (n: number | null) => (n === null ? '—' : `${Math.round(n)}%`);
 /** Microseconds with 3 significant digits, or — when null. */
 const fmtUs = (us: number | null) => (us === null ? '—' : String(Number(us.toPrecision(3))));
 const storeOf = (p: LikePathId): StoreName => (p === 'likes.pg-direct' ? 'postgres' : 'redis');

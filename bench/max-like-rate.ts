@@ -17,12 +17,10 @@
  * unreachable (one line); 130 interrupted (what was measured is printed and written).
  */
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import { CapbenchError, UsageError, describeError, redactUrl } from '../core/errors.js';
 import type { Connection, ServerInfo } from '../core/target.js';
 import { runLoad, type LoadOutcome, type LoadPlan, type LoadProgress } from '../engine/run.js';
 import { CpuSampler, machineInfo } from '../engine/machine.js';
-import { parseDurationS } from '../engine/schedule.js';
 import { createLikeCounter } from '../reference-impl/likes/index.js';
 import { writeFileAtomic } from '../reports/atomic.js';
 import { CAPBENCH_VERSION, resolveOptions } from '../scenarios/run.js';
@@ -31,6 +29,7 @@ import type { ViralLikeSpikeOptions } from '../scenarios/viral-like-spike/option
 import { isLoopbackHost } from '../targets/local/net.js';
 import { closeRedis, connectRedis, type RedisClient } from '../targets/redis/client.js';
 import { parseInfo } from '../targets/redis/probe.js';
+import { BENCH_DB, RETRY_OTHERS_PCT, log, mean, numberFlag, out, parseBenchArgs, pct, round1, searchSettings, sleep, type SearchSettings } from './search-flags.js';
 import { getTarget, resolveConnection } from '../targets/registry.js';
 import {
   fmtMs,
@@ -38,9 +37,7 @@ import {
   fmtRate,
   judgeStep,
   rampStartAfter,
-  type SearchBounds,
   type SearchPhase,
-  type StepCriteria,
 } from './like-rate-search.js';
 import {
   displayCommand,
@@ -54,45 +51,13 @@ import {
 const PATH = 'likes.redis-counter';
 const DEFAULT_OUT = 'results/bench-max-like-rate.json';
 const PIPELINE = 16;
-/** Other processes' CPU (% of one core) above which a failing step is retried once. */
-const RETRY_OTHERS_PCT = 25;
-/** Database used when neither --db nor the URL names one. */
-const BENCH_DB = 9;
 
 /** Everything a bench run needs, parsed from the flags. Rates in ops/s, times in s. */
-export interface BenchSettings {
-  quick: boolean;
+export interface BenchSettings extends SearchSettings {
   /** Worker-thread counts to search with, in order (each thread = one Redis connection). */
   workers: number[];
-  bounds: SearchBounds;
-  criteria: StepCriteria;
-  /** Length of each step's flat schedule including its warmup, s. */
-  stepS: number;
-  /** Warmup at the start of each step (kept apart from the measurement), s. */
-  warmupS: number;
-  /** Pause between steps so that Redis and the client settle, s. */
-  pauseS: number;
-  /** At most this many steps per worker count. */
-  maxSteps: number;
-  /**
-   * A failing step during which other processes used at least this much CPU (% of one core)
-   * is run once more and the second run decides; null = never (--no-retry).
-   */
-  retryOthersPct: number | null;
-  posts: number;
   /** Requests of the unpipelined redis-benchmark run (-n); the -P 16 run does 10×. */
   rbRequests: number;
-  out: string;
-  redisUrl?: string;
-  /**
-   * Redis logical database for the bench's counters (and redis-benchmark's key): --db, else
-   * the one the URL names, else BENCH_DB, so that other capbench runs and tests on the same
-   * server (which reset p:*:l in database 0) do not disturb the count.
-   */
-  db?: number;
-  allowRemote: boolean;
-  seed: number;
-  maxInFlight: number;
 }
 
 const HELP = `Usage: node dist/bench/max-like-rate.js [options]
@@ -131,76 +96,25 @@ Note: it resets the viral-like-spike keys (p:*:l) in that database, as \`capbenc
  * @throws UsageError naming the bad flag.
  */
 function parseBenchFlags(argv: readonly string[]): BenchSettings | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        quick: { type: 'boolean' },
-        workers: { type: 'string' },
-        'p99-ms': { type: 'string' },
-        'allow-flagged': { type: 'boolean' },
-        start: { type: 'string' },
-        max: { type: 'string' },
-        min: { type: 'string' },
-        resolution: { type: 'string' },
-        step: { type: 'string' },
-        warmup: { type: 'string' },
-        posts: { type: 'string' },
-        'rb-requests': { type: 'string' },
-        out: { type: 'string' },
-        'redis-url': { type: 'string' },
-        db: { type: 'string' },
-        'allow-remote': { type: 'boolean' },
-        seed: { type: 'string' },
-        'no-retry': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError(`${describeError(err).replace(/\.$/, '')}.`, { hint: 'See --help.' });
-  }
-  const v = parsed.values;
+  const v = parseBenchArgs(argv, { workers: { type: 'string' }, 'rb-requests': { type: 'string' } });
   if (v.help) return 'help';
-  const quick = v.quick === true;
-  const num = (flag: string, text: string | undefined, dflt: number, min: number, int = true): number => {
-    if (text === undefined) return dflt;
-    const n = Number(text);
-    if (!Number.isFinite(n) || n < min || (int && !Number.isInteger(n))) {
-      throw new UsageError(`Bad --${flag} "${text}": it must be ${int ? 'an integer' : 'a number'} ≥ ${min}.`);
-    }
-    return n;
-  };
-  const workers = (v.workers ?? '1,2').split(',').map((w) => w.trim()).filter(Boolean).map((w) => num('workers', w, 1, 1));
-  if (workers.length === 0 || workers.some((w) => w > 16)) throw new UsageError(`Bad --workers "${v.workers}".`, { hint: 'Give a comma-separated list of 1..16, e.g. 1,2.' });
-  const stepS = v.step ? parseDurationS(v.step, '--step') : quick ? 3 : 7;
-  const warmupS = v.warmup ? parseDurationS(v.warmup, '--warmup', true) : quick ? 1 : 2;
-  if (stepS - warmupS < 1) throw new UsageError(`--step (${stepS} s) must be at least 1 s longer than --warmup (${warmupS} s).`);
-  const startRate = num('start', v.start, 10_000, 1);
-  const maxRate = num('max', v.max, 400_000, 1);
-  const minRate = num('min', v.min, 1_000, 1);
-  if (maxRate < startRate || minRate > startRate) throw new UsageError('Rates must satisfy --min ≤ --start ≤ --max.');
-  const resolutionPct = num('resolution', v.resolution, quick ? 10 : 5, 0.1, false);
-  return {
-    quick,
-    workers: [...new Set(workers)],
-    bounds: { startRate, maxRate, minRate, resolution: resolutionPct / 100 },
-    criteria: { maxP99Ms: num('p99-ms', v['p99-ms'], 5, 0.001, false), requireUnflagged: v['allow-flagged'] !== true, maxErrorRate: 0 },
-    stepS,
-    warmupS,
-    pauseS: quick ? 0.5 : 1,
+  const workersText = typeof v.workers === 'string' ? v.workers : undefined;
+  const workers = (workersText ?? '1,2').split(',').map((w) => w.trim()).filter(Boolean).map((w) => numberFlag('workers', w, 1, 1));
+  if (workers.length === 0 || workers.some((w) => w > 16)) throw new UsageError(`Bad --workers "${workersText}".`, { hint: 'Give a comma-separated list of 1..16, e.g. 1,2.' });
+  const search = searchSettings(v, {
+    stepS: [7, 3],
+    warmupS: [2, 1],
+    minRate: 1_000,
+    resolutionPct: [5, 10],
+    pauseS: [1, 0.5],
     maxSteps: 16,
-    retryOthersPct: v['no-retry'] ? null : RETRY_OTHERS_PCT,
-    posts: num('posts', v.posts, 100_000, 1),
-    rbRequests: num('rb-requests', v['rb-requests'], quick ? 100_000 : 300_000, 1000),
-    out: v.out ?? DEFAULT_OUT,
-    redisUrl: v['redis-url'],
-    db: v.db === undefined ? undefined : num('db', v.db, 0, 0),
-    allowRemote: v['allow-remote'] === true,
-    seed: num('seed', v.seed, 1, -(2 ** 31)),
-    maxInFlight: 10_000,
+    out: DEFAULT_OUT,
+    retryOthersPct: RETRY_OTHERS_PCT,
+  });
+  return {
+    ...search,
+    workers: [...new Set(workers)],
+    rbRequests: numberFlag('rb-requests', v['rb-requests'], search.quick ? 100_000 : 300_000, 1000),
   };
 }
 
@@ -268,12 +182,6 @@ interface Search {
   bestOpsPerSec: number | null;
 }
 
-const out = (line = '') => process.stdout.write(`${line}\n`);
-const log = (line: string) => process.stderr.write(`${line}\n`);
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
-const round1 = (n: number | null) => (n === null ? null : Math.round(n * 10) / 10);
-const pct = (n: number | null) => (n === null ? '—' : `${Math.round(n)}%`);
 const CPUS = machineInfo().cpus;
 
 /**
