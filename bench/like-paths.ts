@@ -33,8 +33,8 @@ import { connectPostgres } from '../targets/postgres/client.js';
 import { closeRedis, connectRedis, type RedisClient } from '../targets/redis/client.js';
 import { getTarget, resolveConnection } from '../targets/registry.js';
 import { cpuUsPerOp, fmtRatio, judgeTenX, parseProcStat, TEN_X_HOLDS_AT, type TenXVerdict } from './like-paths-verdict.js';
-import { BENCH_DB, RETRY_OTHERS_PCT, log, mean, numberFlag, out, parseBenchArgs, pct, round1, searchSettings, sleep, type SearchSettings } from './search-flags.js';
-import { driveSearch, fmtMs, fmtRate, judgeStep, type SearchPhase } from './like-rate-search.js';
+import { BENCH_DB, RETRY_OTHERS_PCT, log, mean, numberFlag, out, parseBenchArgs, pct, round1, searchSettings, sleep, measureStep, type SearchSettings, type StepMeasurement } from './search-common.js';
+import { driveSearch, fmtMs, fmtRate, type SearchPhase } from './like-rate-search.js';
 
 const DEFAULT_OUT = 'results/bench-like-paths.json';
 /** The server process name (/proc comm) whose CPU is the "server" column, by store. */
@@ -130,28 +130,10 @@ function parseFlags(argv: readonly string[]): LikePathsSettings | 'help' {
 }
 
 /** One constant-rate step of one path. Rates ops/s, latencies ms, CPU % of one core unless said. */
-export interface PathStep {
+export interface PathStep extends StepMeasurement {
   path: LikePathId;
   /** common (the moderate rate), a search phase, or retry (the same rate once more, the machine was busy). */
   phase: SearchPhase | 'retry' | 'common';
-  /** True when a retry of the same rate replaced this step's verdict. */
-  superseded: boolean;
-  /** Requested constant arrival rate, ops/s. */
-  targetOpsPerSec: number;
-  achievedOpsPerSec: number;
-  /** Like latency from intended start (coordinated-omission corrected), ms. */
-  latencyMs: { p50: number | null; p99: number | null; p999: number | null; max: number | null };
-  /** Send to response, ms: the store's (and driver's) own time per like. */
-  serviceTimeMs: { p50: number | null; p99: number | null };
-  /** How late likes were sent against their intended start, p99, ms. */
-  scheduleLagP99Ms: number | null;
-  count: number;
-  errors: number;
-  errorsByKind: Record<string, number>;
-  flagged: boolean;
-  flagReasons: string[];
-  passed: boolean;
-  failReasons: string[];
   /** The capbench process (all threads) over the whole step, % of one core. */
   clientCpuPct: number | null;
   /** The server's processes (redis-server, or every postgres process) over the whole step, % of one core. */
@@ -238,30 +220,16 @@ async function runStep(ctx: Ctx, path: LikePathId, options: ViralLikeSpikeOption
   const cpu = sampler.sample();
   const server1 = comm ? await processCpuS(comm) : null;
   const wallS = (performance.now() - wall0) / 1000;
-  const like = outcome.operations.find((o) => o.name === 'like');
-  const errors = like ? Object.values(like.errors).reduce((a, b) => a + b, 0) : 0;
-  acked.n += (like?.okCount ?? 0) + (like?.warmupOkCount ?? 0);
-  const judged = judgeStep({ p99Ms: like?.latencyMs.p99 ?? null, flagged: outcome.rate.flagged, flagReasons: outcome.rate.reasons, count: like?.count ?? 0, errors }, s.criteria);
+  const { step, acknowledged } = measureStep(outcome, rate, s.criteria);
+  acked.n += acknowledged;
   const serverCpuPct = server0 !== null && server1 !== null && wallS > 0.2 ? round1(((server1 - server0) / wallS) * 100) : null;
   const clientCpuPct = round1(cpu.processPct);
   const machineCpuPct = round1(cpu.machinePct);
   const othersCpuPct = machineCpuPct !== null && clientCpuPct !== null && serverCpuPct !== null ? round1(Math.max(0, machineCpuPct * CPUS - clientCpuPct - serverCpuPct)) : null;
   return {
+    ...step,
     path,
     phase,
-    superseded: false,
-    targetOpsPerSec: rate,
-    achievedOpsPerSec: outcome.rate.achievedOpsPerSec,
-    latencyMs: { p50: like?.latencyMs.p50 ?? null, p99: like?.latencyMs.p99 ?? null, p999: like?.latencyMs.p999 ?? null, max: like?.latencyMs.max ?? null },
-    serviceTimeMs: { p50: like?.serviceTimeMs.p50 ?? null, p99: like?.serviceTimeMs.p99 ?? null },
-    scheduleLagP99Ms: like?.scheduleLagMs.p99 ?? null,
-    count: like?.count ?? 0,
-    errors,
-    errorsByKind: like?.errors ?? {},
-    flagged: outcome.rate.flagged,
-    flagReasons: outcome.rate.reasons,
-    passed: judged.passed && !outcome.aborted,
-    failReasons: outcome.aborted ? [`aborted: ${outcome.abortReason ?? 'interrupted'}`, ...judged.why] : judged.why,
     clientCpuPct,
     serverCpuPct,
     machineCpuPct,

@@ -29,13 +29,12 @@ import type { ViralLikeSpikeOptions } from '../scenarios/viral-like-spike/option
 import { isLoopbackHost } from '../targets/local/net.js';
 import { closeRedis, connectRedis, type RedisClient } from '../targets/redis/client.js';
 import { parseInfo } from '../targets/redis/probe.js';
-import { BENCH_DB, RETRY_OTHERS_PCT, log, mean, numberFlag, out, parseBenchArgs, pct, round1, searchSettings, sleep, type SearchSettings } from './search-flags.js';
+import { BENCH_DB, RETRY_OTHERS_PCT, log, mean, numberFlag, out, parseBenchArgs, pct, round1, searchSettings, sleep, measureStep, type SearchSettings, type StepMeasurement } from './search-common.js';
 import { getTarget, resolveConnection } from '../targets/registry.js';
 import {
   fmtMs,
   driveSearch,
   fmtRate,
-  judgeStep,
   rampStartAfter,
   type SearchPhase,
 } from './like-rate-search.js';
@@ -119,29 +118,10 @@ function parseBenchFlags(argv: readonly string[]): BenchSettings | 'help' {
 }
 
 /** One step of the search: a constant-rate run. Rates ops/s, latencies ms, CPU %. */
-export interface StepRecord {
+export interface StepRecord extends StepMeasurement {
   workers: number;
   /** ramp / bisect / down, or retry: the same rate once more because other processes loaded the machine. */
   phase: SearchPhase | 'retry';
-  /** True when a retry of the same rate replaced this step's verdict. */
-  superseded: boolean;
-  /** Requested constant arrival rate, ops/s. */
-  targetOpsPerSec: number;
-  achievedOpsPerSec: number;
-  /** Like latency from intended start (coordinated-omission corrected), ms. */
-  latencyMs: { p50: number | null; p99: number | null; p999: number | null; max: number | null };
-  /** Send to response, ms. */
-  serviceTimeMs: { p50: number | null; p99: number | null };
-  /** How late likes were sent against their intended start, p99, ms. */
-  scheduleLagP99Ms: number | null;
-  count: number;
-  errors: number;
-  errorsByKind: Record<string, number>;
-  flagged: boolean;
-  flagReasons: string[];
-  passed: boolean;
-  /** Failed criteria, e.g. "p99 7.2 ms ≥ 5 ms". */
-  failReasons: string[];
   /** The capbench process (all threads) over the measured seconds, % of one core (includes spin-waiting before sends). */
   clientCpuPct: number | null;
   /** Redis (INFO cpu used_cpu_user + used_cpu_sys) over the measured seconds, % of one core. */
@@ -252,33 +232,16 @@ async function runStep(ctx: Ctx, workers: number, rate: number, phase: SearchPha
     { operations: ctx.operations.map((o) => o.name), paths: ctx.operations.map((o) => o.path), onProgress, signal: ctx.signal },
   );
   await sleep(50); // let the last INFO reply land
-  const like = outcome.operations.find((o) => o.name === 'like');
-  const errors = like ? Object.values(like.errors).reduce((a, b) => a + b, 0) : 0;
-  ctx.acknowledged += (like?.okCount ?? 0) + (like?.warmupOkCount ?? 0);
-  const judged = judgeStep(
-    { p99Ms: like?.latencyMs.p99 ?? null, flagged: outcome.rate.flagged, flagReasons: outcome.rate.reasons, count: like?.count ?? 0, errors },
-    s.criteria,
-  );
+  const { step, acknowledged } = measureStep(outcome, rate, s.criteria);
+  ctx.acknowledged += acknowledged;
   redisSamples.sort((a, b) => a.wallMs - b.wallMs);
   const clientCpuPct = round1(mean(sampler?.processPct ?? []));
   const redisCpuPct = round1(cpuPctBetween(redisSamples[0], redisSamples[redisSamples.length - 1]));
   const machineCpuPct = round1(mean(sampler?.machinePct ?? []));
   return {
+    ...step,
     workers,
     phase,
-    superseded: false,
-    targetOpsPerSec: rate,
-    achievedOpsPerSec: outcome.rate.achievedOpsPerSec,
-    latencyMs: { p50: like?.latencyMs.p50 ?? null, p99: like?.latencyMs.p99 ?? null, p999: like?.latencyMs.p999 ?? null, max: like?.latencyMs.max ?? null },
-    serviceTimeMs: { p50: like?.serviceTimeMs.p50 ?? null, p99: like?.serviceTimeMs.p99 ?? null },
-    scheduleLagP99Ms: like?.scheduleLagMs.p99 ?? null,
-    count: like?.count ?? 0,
-    errors,
-    errorsByKind: like?.errors ?? {},
-    flagged: outcome.rate.flagged,
-    flagReasons: outcome.rate.reasons,
-    passed: judged.passed && !outcome.aborted,
-    failReasons: outcome.aborted ? [`aborted: ${outcome.abortReason ?? 'interrupted'}`, ...judged.why] : judged.why,
     clientCpuPct,
     redisCpuPct,
     machineCpuPct,

@@ -1,11 +1,13 @@
 /**
  * What the rate-search benches (max-like-rate, like-paths) share: the flags of the search
- * itself, their validation, and small output helpers. Each bench adds its own flags.
+ * itself and their validation, the measurement of one step from the engine's outcome, and
+ * small output helpers. Each bench adds its own flags and CPU columns.
  */
 import { parseArgs } from 'node:util';
 import { UsageError, describeError } from '../core/errors.js';
 import { parseDurationS } from '../engine/schedule.js';
-import type { SearchBounds, StepCriteria } from './like-rate-search.js';
+import type { LoadOutcome } from '../engine/run.js';
+import { judgeStep, type SearchBounds, type StepCriteria } from './like-rate-search.js';
 
 /** parseArgs option specs of the flags every search bench takes. */
 export const SEARCH_FLAG_OPTIONS = {
@@ -142,3 +144,56 @@ export const pct = (n: number | null) => (n === null ? '—' : `${Math.round(n)}
 export const BENCH_DB = 9;
 /** A failing step during which other processes used at least this % of one core is run once more. */
 export const RETRY_OTHERS_PCT = 25;
+
+/** What one constant-rate step measured of its "like" operation. Rates ops/s, latencies ms. */
+export interface StepMeasurement {
+  /** True when a retry of the same rate replaced this step's verdict. */
+  superseded: boolean;
+  /** Requested constant arrival rate, ops/s. */
+  targetOpsPerSec: number;
+  achievedOpsPerSec: number;
+  /** Like latency from intended start (coordinated-omission corrected), ms. */
+  latencyMs: { p50: number | null; p99: number | null; p999: number | null; max: number | null };
+  /** Send to response, ms: the store's (and driver's) own time per like. */
+  serviceTimeMs: { p50: number | null; p99: number | null };
+  /** How late likes were sent against their intended start, p99, ms. */
+  scheduleLagP99Ms: number | null;
+  count: number;
+  errors: number;
+  errorsByKind: Record<string, number>;
+  flagged: boolean;
+  flagReasons: string[];
+  passed: boolean;
+  /** Failed criteria, e.g. "p99 7.2 ms ≥ 5 ms"; an aborted step fails with the reason. */
+  failReasons: string[];
+}
+
+/**
+ * Measure one step from the engine's outcome: the like operation's figures and the verdict
+ * of the pass rule (judgeStep).
+ * @param rate the step's target arrival rate, ops/s.
+ * @returns the measurement, and how many likes the store acknowledged (warmup included), for the lost-likes check.
+ */
+export function measureStep(outcome: LoadOutcome, rate: number, criteria: StepCriteria): { step: StepMeasurement; acknowledged: number } {
+  const like = outcome.operations.find((o) => o.name === 'like');
+  const errors = like ? Object.values(like.errors).reduce((a, b) => a + b, 0) : 0;
+  const judged = judgeStep({ p99Ms: like?.latencyMs.p99 ?? null, flagged: outcome.rate.flagged, flagReasons: outcome.rate.reasons, count: like?.count ?? 0, errors }, criteria);
+  return {
+    acknowledged: (like?.okCount ?? 0) + (like?.warmupOkCount ?? 0),
+    step: {
+      superseded: false,
+      targetOpsPerSec: rate,
+      achievedOpsPerSec: outcome.rate.achievedOpsPerSec,
+      latencyMs: { p50: like?.latencyMs.p50 ?? null, p99: like?.latencyMs.p99 ?? null, p999: like?.latencyMs.p999 ?? null, max: like?.latencyMs.max ?? null },
+      serviceTimeMs: { p50: like?.serviceTimeMs.p50 ?? null, p99: like?.serviceTimeMs.p99 ?? null },
+      scheduleLagP99Ms: like?.scheduleLagMs.p99 ?? null,
+      count: like?.count ?? 0,
+      errors,
+      errorsByKind: like?.errors ?? {},
+      flagged: outcome.rate.flagged,
+      flagReasons: outcome.rate.reasons,
+      passed: judged.passed && !outcome.aborted,
+      failReasons: outcome.aborted ? [`aborted: ${outcome.abortReason ?? 'interrupted'}`, ...judged.why] : judged.why,
+    },
+  };
+}
