@@ -23,9 +23,16 @@ import { CapbenchError, UsageError, describeError, redactUrl } from '../core/err
 import type { Connection, ServerInfo, StoreName } from '../core/target.js';
 import { runLoad, type LoadOutcome, type LoadPlan } from '../engine/run.js';
 import { CpuSampler, machineInfo } from '../engine/machine.js';
-import { createLikeCounter, LIKE_PATHS, type LikePathId } from '../reference-impl/likes/index.js';
+import type { LikeCounter } from '../reference-impl/likes/index.js';
+import { getStoragePath, openStoragePath, pathIdsOf } from '../reference-impl/registry.js';
+import { openStoreClients } from '../targets/clients.js';
+
+/** The likes paths (reference-impl/registry.ts). */
+const LIKE_PATHS = pathIdsOf('likes');
+type LikePathId = string;
 import { writeFileAtomic } from '../reports/atomic.js';
-import { CAPBENCH_VERSION, resolveOptions } from '../scenarios/run.js';
+import { CAPBENCH_VERSION } from '../scenarios/run.js';
+import { resolveOptions } from '../scenarios/settings.js';
 import { viralLikeSpike } from '../scenarios/viral-like-spike/index.js';
 import type { ViralLikeSpikeOptions } from '../scenarios/viral-like-spike/options.js';
 import { isLoopbackHost } from '../targets/local/net.js';
@@ -160,7 +167,7 @@ interface PathReport {
 
 /** Microseconds with 3 significant digits, or — when null. */
 const fmtUs = (us: number | null) => (us === null ? '—' : String(Number(us.toPrecision(3))));
-const storeOf = (p: LikePathId): StoreName => (p === 'likes.pg-direct' ? 'postgres' : 'redis');
+const storeOf = (p: LikePathId): StoreName => getStoragePath(p, 'likes').stores[0]!;
 
 /**
  * CPU time used so far by every live process named `comm` and by their reaped children
@@ -215,7 +222,7 @@ async function runStep(ctx: Ctx, path: LikePathId, options: ViralLikeSpikeOption
   const outcome: LoadOutcome = await runLoad(
     { moduleUrl: viralLikeSpike.workloadModule, args: { options, connections: { [store]: ctx.conns[store as 'redis' | 'postgres'] }, stages, seed: s.seed } },
     plan,
-    { operations: operations.map((o) => o.name), paths: operations.map((o) => o.path), signal: ctx.signal },
+    { expect: operations, signal: ctx.signal },
   );
   const cpu = sampler.sample();
   const server1 = comm ? await processCpuS(comm) : null;
@@ -263,20 +270,12 @@ function stepRow(r: PathStep): string {
 }
 
 /** Open the control client of a path's store, run `f` with a like counter on it, close it. */
-async function withCounter<T>(ctx: Ctx, path: LikePathId, f: (c: ReturnType<typeof createLikeCounter>) => Promise<T>): Promise<T> {
-  if (storeOf(path) === 'postgres') {
-    const pool: pg.Pool = await connectPostgres(ctx.conns.postgres, { max: 2 });
-    try {
-      return await f(createLikeCounter(path, { pg: pool }));
-    } finally {
-      await pool.end().catch(() => undefined);
-    }
-  }
-  const redis: RedisClient = await connectRedis(ctx.conns.redis, { name: 'capbench-bench-ctl' });
+async function withCounter<T>(ctx: Ctx, path: LikePathId, f: (c: LikeCounter) => Promise<T>): Promise<T> {
+  const clients = await openStoreClients(ctx.conns, getStoragePath(path, 'likes').stores, { pgPoolSize: 2 });
   try {
-    return await f(createLikeCounter(path, { redis }));
+    return await f(getStoragePath(path, 'likes').open(clients));
   } finally {
-    closeRedis(redis);
+    await clients.close();
   }
 }
 

@@ -21,9 +21,10 @@ import { CapbenchError, UsageError, describeError, redactUrl } from '../core/err
 import type { Connection, ServerInfo } from '../core/target.js';
 import { runLoad, type LoadOutcome, type LoadPlan, type LoadProgress } from '../engine/run.js';
 import { CpuSampler, machineInfo } from '../engine/machine.js';
-import { createLikeCounter } from '../reference-impl/likes/index.js';
+import { redisCounterPath } from '../reference-impl/likes/index.js';
 import { writeFileAtomic } from '../reports/atomic.js';
-import { CAPBENCH_VERSION, resolveOptions } from '../scenarios/run.js';
+import { CAPBENCH_VERSION } from '../scenarios/run.js';
+import { resolveOptions } from '../scenarios/settings.js';
 import { viralLikeSpike } from '../scenarios/viral-like-spike/index.js';
 import type { ViralLikeSpikeOptions } from '../scenarios/viral-like-spike/options.js';
 import { isLoopbackHost } from '../targets/local/net.js';
@@ -229,7 +230,7 @@ async function runStep(ctx: Ctx, workers: number, rate: number, phase: SearchPha
   const outcome: LoadOutcome = await runLoad(
     { moduleUrl: viralLikeSpike.workloadModule, args: { options: ctx.options, connections: { redis: ctx.conn }, stages, seed: s.seed } },
     plan,
-    { operations: ctx.operations.map((o) => o.name), paths: ctx.operations.map((o) => o.path), onProgress, signal: ctx.signal },
+    { expect: ctx.operations, onProgress, signal: ctx.signal },
   );
   await sleep(50); // let the last INFO reply land
   const { step, acknowledged } = measureStep(outcome, rate, s.criteria);
@@ -503,7 +504,7 @@ async function main(argv: readonly string[]): Promise<number> {
     // Nothing acknowledged may be missing from Redis (DESIGN.md: likes lost must be 0).
     let likes: { acknowledged: number; stored: number | null; lost: number | null; note?: string } = { acknowledged: ctx.acknowledged, stored: null, lost: null };
     try {
-      const total = await createLikeCounter(PATH, { redis: ctl }).total();
+      const total = await redisCounterPath.open({ redis: ctl, close: async () => undefined }).total();
       likes =
         total.posts === options.posts
           ? { acknowledged: ctx.acknowledged, stored: total.likes, lost: Math.max(0, ctx.acknowledged - total.likes) }

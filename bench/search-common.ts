@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { UsageError, describeError } from '../core/errors.js';
-import { parseDurationS } from '../engine/schedule.js';
+import { parseDurationS } from '../core/units.js';
 import type { LoadOutcome } from '../engine/run.js';
 import { judgeStep, type SearchBounds, type StepCriteria } from './like-rate-search.js';
 

@@ -3,6 +3,7 @@
  * elsewhere (CI logs). Both on stderr so stdout stays clean for the summary.
  */
 import cliProgress from 'cli-progress';
+import { fmtRateCompact } from '../core/format.js';
 import type { LoadProgress } from '../engine/run.js';
 
 /** What the run command drives. */
@@ -12,7 +13,6 @@ export interface ProgressView {
   stop(): void;
 }
 
-const fmtRate = (n: number | null) => (n === null ? 'closed' : n >= 1000 ? `${(n / 1000).toFixed(1)}K` : Math.round(n).toString());
 
 /** A progress view for this terminal (or none with `quiet`). */
 export function createProgress(opts: { quiet: boolean; tty: boolean }): ProgressView {
@@ -27,7 +27,7 @@ export function createProgress(opts: { quiet: boolean; tty: boolean }): Progress
         if (p.elapsedS - last < 5) return;
         last = p.elapsedS;
         process.stderr.write(
-          `  ${p.elapsedS.toFixed(0)}/${p.totalS.toFixed(0)} s  target ${fmtRate(p.targetRate)} ops/s  done ${fmtRate(p.lastSecondOps)} ops/s  p99 ${p.lastSecondP99Ms ?? '—'} ms  errors ${p.errors}  in-flight ${p.inFlight}\n`,
+          `  ${p.elapsedS.toFixed(0)}/${p.totalS.toFixed(0)} s  target ${fmtRateCompact(p.targetRate)} ops/s  done ${fmtRateCompact(p.lastSecondOps)} ops/s  p99 ${p.lastSecondP99Ms ?? '—'} ms  errors ${p.errors}  in-flight ${p.inFlight}\n`,
         );
       },
       stop() {},
@@ -50,8 +50,8 @@ export function createProgress(opts: { quiet: boolean; tty: boolean }): Progress
       bar.update(Math.min(Math.round(p.elapsedS), Math.round(p.totalS)), {
         elapsed: Math.round(p.elapsedS),
         totalS: Math.round(p.totalS),
-        target: fmtRate(p.targetRate),
-        done: fmtRate(p.lastSecondOps),
+        target: fmtRateCompact(p.targetRate),
+        done: fmtRateCompact(p.lastSecondOps),
         p99: p.lastSecondP99Ms ?? '—',
         errors: p.errors,
         inflight: p.inFlight,

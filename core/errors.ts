@@ -47,6 +47,20 @@ export class CapbenchError extends Error {
 export class UsageError extends CapbenchError {}
 
 /**
+ * A bad argument handed to a storage path (reference-impl): an invalid id, range, page size,
+ * schema name or option. One type for every path, so callers and tests catch one thing; it is
+ * a UsageError (exit 2) because every such value comes from an option or a scenario file.
+ * `path` names the storage path id (e.g. "follows.pg"), or "reference-impl" for shared helpers.
+ */
+export class InvalidArgumentError extends UsageError {
+  readonly path: string;
+  constructor(path: string, message: string, opts: CapbenchErrorOptions = {}) {
+    super(`${path}: ${message}`, opts);
+    this.path = path;
+  }
+}
+
+/**
  * A datastore that does not answer at its address. The message names the store and the
  * address (credentials already redacted by the caller via redactUrl()).
  */

@@ -6,6 +6,7 @@ import type { OperationResult, SeriesPoint } from '../core/results.js';
 import { newHistogram, mergeEncoded, percentilesMs, encodeHistogram, type Histogram } from './histogram.js';
 import type { SecondDelta, OpTotals } from './recorder.js';
 import type { ArrivalSchedule } from './schedule.js';
+import type { OperationSpec } from './types.js';
 
 interface OpSecond {
   completed: number;
@@ -50,14 +51,12 @@ export class Aggregator {
   private readonly totals: OpTotalsMerged[];
 
   /**
-   * @param operations operation names (index = op number)
-   * @param paths storage path of each operation
+   * @param operations the declared operations (index = the op number threads send)
    * @param warmupS seconds at the start whose samples are warmup
    * @param schedule the full (share 1) schedule, for the per-second target; undefined in closed loop
    */
   constructor(
-    readonly operations: readonly string[],
-    readonly paths: readonly string[],
+    readonly operations: readonly OperationSpec[],
     private readonly warmupS: number,
     private readonly schedule: ArrivalSchedule | undefined,
   ) {
@@ -190,8 +189,8 @@ export class Aggregator {
    */
   operationResults(measuredS: number): OperationResult[] {
     return this.totals.map((t, op) => ({
-      name: this.operations[op]!,
-      path: this.paths[op]!,
+      name: this.operations[op]!.name,
+      path: this.operations[op]!.path,
       count: t.count,
       okCount: t.ok,
       errors: t.errors,

@@ -2,7 +2,7 @@
 import type { Stage } from '../core/results.js';
 import type { ThreadSummary, ThreadTick } from './runner.js';
 import type { Arrival } from './schedule.js';
-import type { Workload } from './types.js';
+import type { OperationSpec, Workload } from './types.js';
 
 /**
  * Where a thread finds its workload: an ES module URL exporting
@@ -40,7 +40,7 @@ export interface ThreadInit {
 
 export type ToWorker = { type: 'start'; startEpochMs: number } | { type: 'abort' };
 export type ToParent =
-  | { type: 'ready' }
+  | { type: 'ready'; operations: OperationSpec[] }
   | { type: 'tick'; tick: ThreadTick }
   | { type: 'done'; summary: ThreadSummary }
   | { type: 'error'; message: string; name: string; hint?: string };
@@ -52,4 +52,9 @@ export async function loadWorkload(init: Pick<ThreadInit, 'ref' | 'index' | 'cou
   };
   if (typeof mod.createWorkload !== 'function') throw new Error(`${init.ref.moduleUrl} does not export createWorkload()`);
   return mod.createWorkload(init.ref.args, { index: init.index, count: init.count });
+}
+
+/** The structured-cloneable declaration of a workload's operations (name and path, no functions). */
+export function specsOf(workload: Workload): OperationSpec[] {
+  return workload.operations.map((o) => ({ name: o.name, path: o.path }));
 }

@@ -6,12 +6,14 @@
 import { Worker } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { CapbenchError } from '../core/errors.js';
+import { fmtFigure as fmt, round1 } from '../core/format.js';
 import type { OperationResult, RunResult, SeriesPoint } from '../core/results.js';
 import { Aggregator } from './aggregator.js';
 import { CpuSampler } from './machine.js';
 import { runThread, type ThreadSummary, type ThreadTick } from './runner.js';
 import { ArrivalSchedule, totalDurationS } from './schedule.js';
-import { loadWorkload, type LoadPlan, type ThreadInit, type ToParent, type WorkloadRef } from './protocol.js';
+import { loadWorkload, specsOf, type LoadPlan, type ThreadInit, type ToParent, type WorkloadRef } from './protocol.js';
+import { describeOperations, sameOperations, type OperationSpec } from './types.js';
 import { percentilesMs, newHistogram, mergeEncoded } from './histogram.js';
 
 export type { LoadPlan, WorkloadRef } from './protocol.js';
@@ -48,9 +50,11 @@ export interface RunLoadOptions {
   onProgress?: (p: LoadProgress) => void;
   /** Aborting stops new arrivals; what was measured is kept and returned (status aborted). */
   signal?: AbortSignal;
-  /** Operation names and paths, known before threads start (for the aggregator). */
-  operations: readonly string[];
-  paths: readonly string[];
+  /**
+   * The operations the caller declared (the scenario's `operations(options)`). Every thread's
+   * workload must bind exactly these, by name and path, or the run stops before it starts.
+   */
+  expect?: readonly OperationSpec[];
 }
 
 /** Shortfall beyond which a run is flagged: achieved below 95% of the target rate. */
@@ -61,10 +65,20 @@ export const SHORTFALL_FLAG = 0.95;
  * kind); throws CapbenchError when a thread cannot create its workload (e.g. the target is
  * down before the run starts). When `signal` aborts midway, returns what was measured.
  */
-export async function runLoad(ref: WorkloadRef, plan: LoadPlan, opts: RunLoadOptions): Promise<LoadOutcome> {
+export async function runLoad(ref: WorkloadRef, plan: LoadPlan, opts: RunLoadOptions = {}): Promise<LoadOutcome> {
   const durationS = plan.loop === 'open' ? totalDurationS(plan.stages) : (plan.durationS ?? 0);
   const fullSchedule = plan.loop === 'open' ? new ArrivalSchedule(plan.stages, plan.arrival) : undefined;
-  const agg = new Aggregator(opts.operations, opts.paths, plan.warmupS, fullSchedule);
+  // Created once the threads have said which operations they run (by name).
+  let agg: Aggregator | undefined;
+  const declare = (ops: readonly OperationSpec[], thread: number) => {
+    if (opts.expect && !sameOperations(ops, opts.expect)) {
+      throw new CapbenchError(`internal: thread ${thread}'s workload runs ${describeOperations(ops)}, but the scenario declares ${describeOperations(opts.expect)}.`);
+    }
+    if (!agg) agg = new Aggregator(ops, plan.warmupS, fullSchedule);
+    else if (!sameOperations(ops, agg.operations)) {
+      throw new CapbenchError(`internal: worker threads disagree on their operations: ${describeOperations(ops)} vs ${describeOperations(agg.operations)}.`);
+    }
+  };
   const cpu = new CpuSampler();
   const summaries: ThreadSummary[] = [];
   const ticks = new Map<number, ThreadTick>();
@@ -74,13 +88,13 @@ export async function runLoad(ref: WorkloadRef, plan: LoadPlan, opts: RunLoadOpt
 
   const onTick = (index: number, tick: ThreadTick) => {
     ticks.set(index, tick);
-    agg.addDeltas(tick.deltas);
+    agg?.addDeltas(tick.deltas);
     for (const d of tick.deltas) for (const v of Object.values(d.errors)) errorsSoFar += v;
   };
 
   let startEpochMs = 0;
   const progressTimer = setInterval(() => {
-    if (startEpochMs === 0) return;
+    if (startEpochMs === 0 || !agg) return;
     cpu.sample();
     const elapsedS = (performance.timeOrigin + performance.now() - startEpochMs) / 1000;
     agg.settle(Math.floor(elapsedS));
@@ -103,6 +117,7 @@ export async function runLoad(ref: WorkloadRef, plan: LoadPlan, opts: RunLoadOpt
     if (plan.workers <= 1) {
       const workload = await loadWorkload({ ref, index: 0, count: 1 });
       try {
+        declare(specsOf(workload), 0);
         startEpochMs = performance.timeOrigin + performance.now() + 20;
         const schedule = fullSchedule ? new ArrivalSchedule(plan.stages, plan.arrival, 1, 0, plan.seed) : undefined;
         summaries.push(await runThread(workload, { ...plan, schedule, startEpochMs }, (t) => onTick(0, t), opts.signal));
@@ -123,7 +138,14 @@ export async function runLoad(ref: WorkloadRef, plan: LoadPlan, opts: RunLoadOpt
         done.push(
           new Promise<void>((resolve, reject) => {
             w.on('message', (m: ToParent) => {
-              if (m.type === 'ready') readyResolve();
+              if (m.type === 'ready') {
+                try {
+                  declare(m.operations, index);
+                  readyResolve();
+                } catch (e) {
+                  fail(e as Error);
+                }
+              }
               else if (m.type === 'tick') onTick(index, m.tick);
               else if (m.type === 'done') {
                 summaries.push(m.summary);
@@ -139,6 +161,8 @@ export async function runLoad(ref: WorkloadRef, plan: LoadPlan, opts: RunLoadOpt
           }),
         );
       });
+      // A thread that fails before the start also rejects its `done`, which nobody awaits then.
+      for (const d of done) d.catch(() => undefined);
       try {
         await Promise.all(ready);
       } catch (e) {
@@ -161,6 +185,7 @@ export async function runLoad(ref: WorkloadRef, plan: LoadPlan, opts: RunLoadOpt
   }
   if (opts.signal?.aborted) abortReason = abortReason ?? String(opts.signal.reason ?? 'interrupted');
 
+  if (!agg) throw new CapbenchError('internal: no thread declared its operations.');
   for (const s of summaries) {
     agg.addDeltas(s.deltas);
     agg.addTotals(s.totals);
@@ -262,7 +287,5 @@ export async function runLoad(ref: WorkloadRef, plan: LoadPlan, opts: RunLoadOpt
   };
 }
 
-const round1 = (n: number) => Math.round(n * 10) / 10;
-const fmt = (n: number) => (n >= 100 ? Math.round(n).toString() : n.toFixed(1));
 const max = (xs: number[]) => (xs.length ? Math.max(...xs) : 0);
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);

@@ -6,7 +6,7 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { ArrivalSchedule } from './schedule.js';
 import { Recorder, type SecondDelta, type OpTotals } from './recorder.js';
-import { errorKind, type Workload } from './types.js';
+import { errorKind, type Operation, type Workload } from './types.js';
 
 /** How one thread runs. Times in seconds unless named otherwise. */
 export interface ThreadPlan {
@@ -72,6 +72,8 @@ export async function runThread(
   const base = plan.startEpochMs - performance.timeOrigin;
   const nowNs = () => (performance.now() - base) * 1e6;
   const recorder = new Recorder(workload.operations.length, plan.warmupS * 1e9);
+  // Operations are objects declared by name; the recorder numbers them by declaration order.
+  const indexOf = new Map<Operation, number>(workload.operations.map((o, i) => [o, i]));
   const inflight = new Map<number, InFlight>();
   let started = 0;
   let timeouts = 0;
@@ -99,13 +101,15 @@ export async function runThread(
 
   const launch = (seq: number, intendedNs: number, onDone?: () => void) => {
     const tS = intendedNs / 1e9;
-    const op = workload.pick(seq, tS);
+    const operation = workload.pick(seq, tS);
+    const op = indexOf.get(operation);
+    if (op === undefined) throw new Error(`the workload picked an operation it does not declare: ${String((operation as Operation | undefined)?.name)}`);
     const sentNs = nowNs();
     inflight.set(seq, onDone ? { op, intendedNs, sentNs, onDone } : { op, intendedNs, sentNs });
     started++;
     let p: Promise<unknown>;
     try {
-      p = workload.execute(op, seq, tS);
+      p = operation.run(seq, tS);
     } catch (err) {
       p = Promise.reject(err);
     }

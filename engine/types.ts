@@ -11,25 +11,75 @@
  */
 export type OpStatus = 'ok' | 'not_found';
 
+/** An operation as a scenario declares it: its name in results and thresholds, and the storage path it drives. */
+export interface OperationSpec {
+  /** e.g. "like"; unique within a workload. */
+  readonly name: string;
+  /** Storage path id, e.g. "likes.redis-counter" (reference-impl/registry.ts). */
+  readonly path: string;
+}
+
+/**
+ * Run one operation for arrival `seq` (0-based within the thread) whose intended start is `tS`
+ * seconds after the run phase began. Resolves (nothing or 'ok') when it succeeded,
+ * 'not_found' when the target had nothing to act on; rejects on error; never retries.
+ */
+export type OperationFn = (seq: number, tS: number) => Promise<OpStatus | void>;
+
+/** A declared operation bound to the function that runs it (in one thread). */
+export interface Operation extends OperationSpec {
+  readonly run: OperationFn;
+}
+
 /**
  * One thread's view of a scenario's run phase. Methods are on the hot path (up to 100K+
  * calls/s): no per-call allocations beyond what the storage path needs.
  */
 export interface Workload {
-  /** Operation names, indexed by the numbers pick() returns, e.g. ["like", "read"]. */
-  readonly operations: readonly string[];
-  /** Storage path id of each operation, same order, e.g. ["likes.redis-counter", ...]. */
-  readonly paths: readonly string[];
+  /** The operations, declared once (bindOperations); results are keyed by their names. */
+  readonly operations: readonly Operation[];
   /**
-   * Which operation the seq-th arrival is (0-based index into `operations`).
+   * Which operation the seq-th arrival runs: one of `operations` (the same object).
    * @param seq arrival number within this thread, from 0.
    * @param tS intended start, seconds since the run phase began (lets a scenario change its mix over time).
    */
-  pick(seq: number, tS: number): number;
-  /** Run operation `op` for arrival `seq`. Rejects on error; never retries. */
-  execute(op: number, seq: number, tS: number): Promise<OpStatus | void>;
+  pick(seq: number, tS: number): Operation;
   /** Release connections. */
   close(): Promise<void>;
+}
+
+/**
+ * Bind declared operations to their functions by name: the scenario's declaration
+ * (`operations(options)`, shared by the parent and the threads) stays the one list, and the
+ * functions are matched by name, never by position. `run` may hold functions for operations
+ * the options leave out (a mix share of 0); they are not bound.
+ * @returns one Operation per spec, in the declaration's order.
+ * @throws Error when a declared operation has no function or a name is declared twice (a bug in the scenario).
+ */
+export function bindOperations<N extends string>(specs: readonly OperationSpec[], run: Readonly<Record<N, OperationFn>>): Operation[] {
+  const seen = new Set<string>();
+  return specs.map((s) => {
+    if (seen.has(s.name)) throw new Error(`operation "${s.name}" is declared twice`);
+    seen.add(s.name);
+    const fn = (run as Record<string, OperationFn | undefined>)[s.name];
+    if (typeof fn !== 'function') throw new Error(`operation "${s.name}" is declared but the workload has no function for it (it has: ${Object.keys(run).join(', ')})`);
+    return { name: s.name, path: s.path, run: fn };
+  });
+}
+
+/** The bound operation with this name, or undefined when the options left it out. */
+export function operationNamed(ops: readonly Operation[], name: string): Operation | undefined {
+  return ops.find((o) => o.name === name);
+}
+
+/** "like (likes.redis-counter), read (likes.redis-counter)": an operation list in one line. */
+export function describeOperations(ops: readonly OperationSpec[]): string {
+  return ops.map((o) => `${o.name} (${o.path})`).join(', ');
+}
+
+/** True when both lists name the same operations on the same paths in the same order. */
+export function sameOperations(a: readonly OperationSpec[], b: readonly OperationSpec[]): boolean {
+  return a.length === b.length && a.every((o, i) => o.name === b[i]!.name && o.path === b[i]!.path);
 }
 
 /** Error kind used in results: the driver's code, else the class name, else "error". */

@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { runThread, type ThreadPlan } from './runner.js';
 import { ArrivalSchedule } from './schedule.js';
-import { loadWorkload, type ThreadInit, type ToParent, type ToWorker } from './protocol.js';
+import { loadWorkload, specsOf, type ThreadInit, type ToParent, type ToWorker } from './protocol.js';
 
 const init = workerData as ThreadInit;
 const port = parentPort!;
@@ -14,7 +14,7 @@ const abort = new AbortController();
 
 async function main(): Promise<void> {
   const workload = await loadWorkload(init);
-  post({ type: 'ready' });
+  post({ type: 'ready', operations: specsOf(workload) });
   const startEpochMs = await new Promise<number>((resolve) => {
     port.on('message', (m: ToWorker) => {
       if (m.type === 'start') resolve(m.startEpochMs);

@@ -1,92 +1,13 @@
 /**
- * Formatting and escaping shared by every report format. Pure functions, no I/O.
- *
- * Numbers are formatted with a fixed locale (en-US grouping) so that reports are the same
- * on every machine; units are always written next to the number.
+ * Formatting and escaping shared by every report format. Pure functions, no I/O. Numbers
+ * and units come from core/format.ts (re-exported here), the one set of formatting helpers
+ * the engine, the CLI, the benches and the reports share.
  */
 import type { OperationResult, Percentiles, RunResult, Stage } from '../core/results.js';
 
-const INT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+import { fmtNum, fmtRate, fmtS } from '../core/format.js';
 
-/** Integer with thousands separators: 1234567 -> "1,234,567". Non-finite -> "—". */
-export function fmtInt(n: number): string {
-  return Number.isFinite(n) ? INT.format(Math.round(n)) : '—';
-}
-
-/**
- * A number with about three significant figures and thousands separators, no unit:
- * 0.01234 -> "0.0123", 1.234 -> "1.23", 12.34 -> "12.3", 1234.5 -> "1,235". Non-finite -> "—".
- */
-export function fmtNum(n: number): string {
-  if (!Number.isFinite(n)) return '—';
-  const a = Math.abs(n);
-  if (a === 0) return '0';
-  if (a >= 100) return INT.format(Math.round(n));
-  if (a >= 10) return trimZeros(n.toFixed(1));
-  if (a >= 1) return trimZeros(n.toFixed(2));
-  if (a >= 0.001) return trimZeros(n.toPrecision(3));
-  return n.toExponential(2);
-}
-
-function trimZeros(s: string): string {
-  return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
-}
-
-/** Milliseconds with unit: 0.2134 -> "0.213 ms". */
-export function fmtMs(ms: number): string {
-  return `${fmtNum(ms)} ms`;
-}
-
-/** Operations per second with unit: 9835.2 -> "9,835 ops/s". */
-export function fmtRate(opsPerSec: number): string {
-  return `${fmtNum(opsPerSec)} ops/s`;
-}
-
-/** Seconds with unit: 50 -> "50 s", 0.25 -> "0.25 s". */
-export function fmtS(s: number): string {
-  return `${fmtNum(s)} s`;
-}
-
-/**
- * A ratio as a percentage with unit: 0.9842 -> "98.4 %", 0.00014 -> "0.014 %" (two significant
- * figures below 0.1 % so that small error rates do not read as zero), 0 -> "0 %".
- */
-export function fmtRatioPct(ratio: number): string {
-  if (!Number.isFinite(ratio)) return '—';
-  const pct = ratio * 100;
-  if (pct === 0) return '0 %';
-  if (Math.abs(pct) < 0.1) return `${Number(pct.toPrecision(2))} %`;
-  return `${pct.toFixed(1)} %`;
-}
-
-const IEC = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
-
-/**
- * Bytes in IEC units (powers of 1024) with about three significant figures:
- * 1536 -> "1.5 KiB", 10_485_760 -> "10 MiB". Negative values keep their sign (for deltas).
- */
-export function humanBytes(bytes: number): string {
-  if (!Number.isFinite(bytes)) return '—';
-  const sign = bytes < 0 ? '-' : '';
-  let v = Math.abs(bytes);
-  let i = 0;
-  while (v >= 1024 && i < IEC.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${sign}${i === 0 ? INT.format(v) : fmtNum(v)} ${IEC[i]}`;
-}
-
-/** Exact bytes for a tooltip: 1536 -> "1,536 bytes". */
-export function exactBytes(bytes: number): string {
-  return `${fmtInt(bytes)} bytes`;
-}
-
-/** A signed delta in bytes: +1.5 KiB / -200 B / ±0 B. */
-export function humanBytesDelta(bytes: number): string {
-  if (bytes === 0) return '±0 B';
-  return bytes > 0 ? `+${humanBytes(bytes)}` : humanBytes(bytes);
-}
+export { exactBytes, fmtInt, fmtMs, fmtNum, fmtRate, fmtRatioPct, fmtS, humanBytes, humanBytesDelta } from '../core/format.js';
 
 /**
  * Measured length of the run phase without warmup, s: the number of non-warmup points of the

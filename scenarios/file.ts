@@ -1,6 +1,9 @@
 /**
- * The scenario file format (YAML or JSON, validated with zod): a built-in scenario with
- * its options, schedule and thresholds, so that a user's own run is a file in their repo.
+ * The scenario file format (YAML or JSON): a built-in scenario with its options, schedule and
+ * thresholds, so that a user's own run is a file in their repo. Besides `scenario` and
+ * `description`, every field is a run setting, validated by the one settings schema
+ * (scenarios/settings.ts RunSettingsLayer) as the "scenario file" layer: flags override it, it
+ * overrides the environment and the scenario's defaults.
  *
  *   scenario: viral-like-spike
  *   options: { path: likes.redis-hash, spikeRate: 20000 }
@@ -15,52 +18,25 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { UsageError } from '../core/errors.js';
-import type { Stage } from '../core/results.js';
-import { parseDurationS, parseStages } from '../engine/schedule.js';
+import { parseLayer, RunSettingsLayer, type RunSettingsLayerValue } from './settings.js';
 
-const Duration = z.union([z.number().nonnegative(), z.string()]);
-const StageItem = z.object({ duration: Duration, rate: z.number().nonnegative(), from: z.number().nonnegative().optional(), label: z.string().optional() }).strict();
+/** The fields of a scenario file that are not run settings. */
+const FileHead = z.object({ scenario: z.string().min(1), description: z.string().optional() });
 
-export const ScenarioFileSchema = z
-  .object({
-    scenario: z.string().min(1),
-    description: z.string().optional(),
-    options: z.record(z.string(), z.unknown()).default({}),
-    stages: z.union([z.string(), z.array(StageItem).min(1)]).optional(),
-    arrival: z.enum(['constant', 'poisson']).optional(),
-    warmup: Duration.optional(),
-    loop: z.enum(['open', 'closed']).optional(),
-    concurrency: z.number().int().positive().optional(),
-    duration: Duration.optional(),
-    rate: z.number().positive().optional(),
-    workers: z.number().int().positive().optional(),
-    thresholds: z.array(z.string()).optional(),
-  })
-  .strict();
-
-/** A scenario file after validation, durations in seconds. */
+/** A scenario file after validation. */
 export interface ScenarioFile {
   path: string;
+  /** Built-in scenario id. */
   scenario: string;
   description?: string;
-  options: Record<string, unknown>;
-  stages?: Stage[];
-  arrival?: 'constant' | 'poisson';
-  warmupS?: number;
-  loop?: 'open' | 'closed';
-  concurrency?: number;
-  durationS?: number;
-  rate?: number;
-  workers?: number;
-  thresholds?: string[];
+  /** The file's run settings (durations in seconds, stages parsed). */
+  settings: RunSettingsLayerValue;
 }
 
 /** True when the argument of `capbench run` names a file rather than a built-in scenario. */
 export function looksLikeScenarioFile(arg: string): boolean {
   return /\.(ya?ml|json)$/i.test(arg);
 }
-
-const secs = (d: number | string, what: string, allowZero = false) => (typeof d === 'number' ? d : parseDurationS(d, what, allowZero));
 
 /**
  * Read and validate a scenario file.
@@ -77,40 +53,21 @@ export async function loadScenarioFile(path: string): Promise<ScenarioFile> {
       hint: 'Check the path, or run a built-in scenario by name (capbench scenarios lists them).',
     });
   }
+  const isJson = /\.json$/i.test(path);
   let raw: unknown;
   try {
-    raw = /\.json$/i.test(path) ? JSON.parse(text) : parseYaml(text);
+    raw = isJson ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
-    throw new UsageError(`Scenario file ${path} is not valid ${/\.json$/i.test(path) ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]}.`);
+    throw new UsageError(`Scenario file ${path} is not valid ${isJson ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]}.`);
   }
-  const parsed = ScenarioFileSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const where = issue.path.length ? issue.path.join('.') : '(top level)';
-    throw new UsageError(`Scenario file ${path}: ${where}: ${issue.message}.`, {
-      hint: 'Fields: scenario, description, options, stages, arrival, warmup, loop, concurrency, duration, rate, workers, thresholds.',
-    });
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new UsageError(`Scenario file ${path} must be a mapping with at least "scenario".`, { hint: `Fields: scenario, description, ${Object.keys(RunSettingsLayer.shape).join(', ')}.` });
   }
-  const f = parsed.data;
-  const stages =
-    f.stages === undefined
-      ? undefined
-      : typeof f.stages === 'string'
-        ? parseStages(f.stages)
-        : f.stages.map((s, i) => ({ durationS: secs(s.duration, `stages[${i}].duration`), rate: s.rate, fromRate: s.from, label: s.label }));
-  return {
-    path,
-    scenario: f.scenario,
-    description: f.description,
-    options: f.options,
-    stages,
-    arrival: f.arrival,
-    warmupS: f.warmup === undefined ? undefined : secs(f.warmup, 'warmup', true),
-    loop: f.loop,
-    concurrency: f.concurrency,
-    durationS: f.duration === undefined ? undefined : secs(f.duration, 'duration'),
-    rate: f.rate,
-    workers: f.workers,
-    thresholds: f.thresholds,
-  };
+  const { scenario, description, ...settings } = raw as Record<string, unknown>;
+  const head = FileHead.safeParse({ scenario, description });
+  if (!head.success) {
+    const issue = head.error.issues[0]!;
+    throw new UsageError(`Scenario file ${path}: ${issue.path.join('.') || 'scenario'}: ${issue.message}.`, { hint: 'Name a built-in scenario, e.g. scenario: viral-like-spike.' });
+  }
+  return { path, scenario: head.data.scenario, description: head.data.description, settings: parseLayer(settings, { kind: 'file', path }) };
 }

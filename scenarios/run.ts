@@ -9,38 +9,19 @@ import { SCHEMA_VERSION, type RunResult, type Stage, type ThresholdResult } from
 import type { Connection, Footprint, StoreName } from '../core/target.js';
 import { runLoad, type LoadProgress, type LoadOutcome } from '../engine/run.js';
 import { machineInfo } from '../engine/machine.js';
-import { evaluateThresholds, parseThreshold } from '../engine/thresholds.js';
-import { totalDurationS, type Arrival } from '../engine/schedule.js';
-import { getTarget, resolveConnection } from '../targets/registry.js';
+import { evaluateThresholds } from '../engine/thresholds.js';
+import { totalDurationS } from '../engine/schedule.js';
+import { getTarget } from '../targets/registry.js';
 import { isLoopbackHost } from '../targets/local/net.js';
-import type { AnyScenario, ScenarioContext } from './types.js';
+import type { RunSettings } from './settings.js';
+import type { ScenarioContext } from './types.js';
 
 /** capbench's own version, for results.json. */
 export const CAPBENCH_VERSION = '0.1.0';
 
-/** Everything a run needs, already parsed (see cli/commands/run.ts for the flags). */
+/** A run: its validated settings (scenarios/settings.ts) and the callbacks of the caller. */
 export interface RunRequest {
-  scenario: AnyScenario;
-  /** Raw scenario options (validated here against the scenario's schema). */
-  options: Record<string, unknown>;
-  /** Explicit stages; else rate/duration; else the scenario's default stages. */
-  stages?: Stage[];
-  rate?: number;
-  durationS?: number;
-  warmupS?: number;
-  arrival: Arrival;
-  loop: 'open' | 'closed';
-  concurrency?: number;
-  workers: number;
-  maxInFlight: number;
-  opTimeoutS: number;
-  seed: number;
-  /** Threshold expressions; undefined means the scenario's defaults. */
-  thresholds?: string[];
-  /** --<store>-url flags. */
-  urls: Partial<Record<StoreName, string>>;
-  /** Allow targets that are not on loopback (DESIGN.md: "Loads go to loopback unless the user explicitly allows another host"). */
-  allowRemote: boolean;
+  settings: RunSettings;
   log(line: string): void;
   onProgress?: (p: LoadProgress) => void;
   /** Called once the run phase is about to start, with the resolved plan (for the progress bar). */
@@ -48,43 +29,12 @@ export interface RunRequest {
   signal?: AbortSignal;
 }
 
-/**
- * Validate options against the scenario's schema.
- * @throws UsageError naming the option and what it must be.
- */
-export function resolveOptions(scenario: AnyScenario, raw: Record<string, unknown>): Record<string, unknown> {
-  const parsed = scenario.options.safeParse(raw);
-  if (parsed.success) return parsed.data as Record<string, unknown>;
-  const issue = parsed.error.issues[0]!;
-  const name = issue.path.join('.') || Object.keys((issue as { keys?: string[] }).keys ?? {}).join(',');
-  const unknownKeys = (issue as { keys?: string[] }).keys;
-  if (issue.code === 'unrecognized_keys' && unknownKeys) {
-    const known = Object.keys((scenario.options as unknown as { shape?: Record<string, unknown> }).shape ?? {});
-    throw new UsageError(`Scenario ${scenario.id} has no option "${unknownKeys[0]}".`, { hint: `Its options: ${known.join(', ')}.` });
-  }
-  throw new UsageError(`Bad option ${name} for scenario ${scenario.id}: ${issue.message}.`, {
-    hint: `Set it as -o ${name}=VALUE.`,
-  });
-}
-
-/** The stages a request resolves to (explicit > rate/duration > scenario default). */
-export function resolveStages(req: Pick<RunRequest, 'stages' | 'rate' | 'durationS'>, scenario: AnyScenario, options: Record<string, unknown>): Stage[] {
-  if (req.stages) return req.stages;
-  if (req.rate !== undefined || req.durationS !== undefined) {
-    const defaults = scenario.defaultStages(options);
-    const duration = req.durationS ?? totalDurationS(defaults);
-    return [{ durationS: duration, rate: req.rate ?? scenario.defaultRate(options) }];
-  }
-  return scenario.defaultStages(options);
-}
-
-/** Resolve, check (loopback) and probe every store the scenario needs. */
-async function connectTargets(req: RunRequest, stores: StoreName[]): Promise<{ connections: Partial<Record<StoreName, Connection>>; targets: RunResult['targets'] }> {
+/** Check (loopback) and probe every store the run needs. */
+async function connectTargets(settings: RunSettings): Promise<{ connections: Partial<Record<StoreName, Connection>>; targets: RunResult['targets'] }> {
   const connections: Partial<Record<StoreName, Connection>> = {};
   const targets: RunResult['targets'] = [];
-  for (const store of stores) {
-    const conn = resolveConnection(store, req.urls[store]);
-    if (!req.allowRemote && !isLoopbackHost(conn.host)) {
+  for (const [store, conn] of Object.entries(settings.connections) as [StoreName, Connection][]) {
+    if (!settings.allowRemote && !isLoopbackHost(conn.host)) {
       throw new UsageError(`${store} target ${redactUrl(conn.url)} is not on this machine (loopback).`, {
         hint: 'capbench only loads loopback targets unless you pass --allow-remote for a host you own.',
       });
@@ -115,21 +65,10 @@ async function footprints(connections: Partial<Record<StoreName, Connection>>, n
  * load phase (CapbenchError).
  */
 export async function runScenario(req: RunRequest): Promise<RunResult> {
-  const scenario = req.scenario;
-  const options = resolveOptions(scenario, req.options);
-  const stages = resolveStages(req, scenario, options);
-  const thresholds = (req.thresholds ?? scenario.defaultThresholds(options)).map(parseThreshold);
-  const operations = scenario.operations(options);
-  for (const t of thresholds) {
-    if (t.operation !== '*' && !operations.some((o) => o.name === t.operation)) {
-      throw new UsageError(`Threshold "${t.expression}" names operation "${t.operation}", which ${scenario.id} does not have.`, {
-        hint: `Operations: ${operations.map((o) => o.name).join(', ')} (or * for all).`,
-      });
-    }
-  }
-  const stores = scenario.stores(options);
+  const s = req.settings;
+  const { scenario, options, operations, stages, thresholds } = s;
   const notes: string[] = [];
-  const { connections, targets } = await connectTargets(req, stores);
+  const { connections, targets } = await connectTargets(s);
   const ctx: ScenarioContext = { connections, log: req.log };
 
   req.log(`load phase: ${scenario.id} (${operations.map((o) => o.path).filter((p, i, a) => a.indexOf(p) === i).join(', ')})`);
@@ -146,27 +85,25 @@ export async function runScenario(req: RunRequest): Promise<RunResult> {
   }
   const before = await footprints(connections, notes, 'before the run');
 
-  const warmupS = req.warmupS ?? scenario.defaultWarmupS(options);
-  const durationS = req.loop === 'closed' ? (req.durationS ?? totalDurationS(stages)) : undefined;
-  req.onRunStart?.({ totalS: durationS ?? totalDurationS(stages), stages, loop: req.loop });
+  req.onRunStart?.({ totalS: s.durationS ?? totalDurationS(stages), stages, loop: s.loop });
   let outcome: LoadOutcome;
   try {
     outcome = await runLoad(
-      { moduleUrl: scenario.workloadModule, args: { options, connections, stages, seed: req.seed } },
+      { moduleUrl: scenario.workloadModule, args: { options, connections, stages, seed: s.seed } },
       {
-        loop: req.loop,
+        loop: s.loop,
         stages,
-        arrival: req.arrival,
-        warmupS,
-        workers: req.workers,
-        maxInFlight: req.maxInFlight,
-        concurrency: req.concurrency,
-        durationS,
+        arrival: s.arrival,
+        warmupS: s.warmupS,
+        workers: s.workers,
+        maxInFlight: s.maxInFlight,
+        concurrency: s.concurrency,
+        durationS: s.durationS,
         graceS: 2,
-        opTimeoutS: req.opTimeoutS,
-        seed: req.seed,
+        opTimeoutS: s.opTimeoutS,
+        seed: s.seed,
       },
-      { operations: operations.map((o) => o.name), paths: operations.map((o) => o.path), onProgress: req.onProgress, signal: req.signal },
+      { expect: operations, onProgress: req.onProgress, signal: req.signal },
     );
   } catch (err) {
     throw wrapPhase('run', err);
@@ -188,7 +125,7 @@ export async function runScenario(req: RunRequest): Promise<RunResult> {
   if (targets.some((t) => t.standInFor)) {
     for (const t of targets.filter((x) => x.standInFor)) notes.push(`${t.store} is ${t.product}, a stand-in for ${t.standInFor}: its figures are not ${t.standInFor}'s`);
   }
-  if (req.loop === 'closed') notes.push('closed loop: latency equals service time, and a slow target lowers the offered rate (coordinated omission); use open loop for latency under a given arrival rate');
+  if (s.loop === 'closed') notes.push('closed loop: latency equals service time, and a slow target lowers the offered rate (coordinated omission); use open loop for latency under a given arrival rate');
 
   return {
     schemaVersion: SCHEMA_VERSION,
@@ -199,7 +136,7 @@ export async function runScenario(req: RunRequest): Promise<RunResult> {
     ...(outcome.abortReason ? { abortReason: outcome.abortReason } : {}),
     startedAt: outcome.startedAt,
     endedAt: outcome.endedAt,
-    loop: req.loop,
+    loop: s.loop,
     schedule: outcome.schedule,
     rate: outcome.rate,
     operations: outcome.operations,

@@ -9,6 +9,8 @@ import type { Connection, StoreName } from '../core/target.js';
 import type { Footprint } from '../core/target.js';
 import type { ClaimResult, DerivedFigure, Stage, ThresholdResult } from '../core/results.js';
 import type { LoadOutcome } from '../engine/run.js';
+import type { OperationSpec } from '../engine/types.js';
+import { storesOf } from '../reference-impl/registry.js';
 
 /** What every phase gets: resolved connections of the stores the scenario uses, a logger. */
 export interface ScenarioContext {
@@ -47,10 +49,12 @@ export interface Scenario<O extends Record<string, unknown> = Record<string, unk
   description: string;
   /** Options schema with defaults: options.parse({}) gives the defaults. */
   options: z.ZodType<O>;
-  /** Stores the chosen options need (checked and probed before the load phase). */
-  stores(o: O): StoreName[];
-  /** Operation names and their storage path ids, in the order the workload numbers them. */
-  operations(o: O): { name: string; path: string }[];
+  /**
+   * The operations the chosen options run, declared once: the parent validates thresholds and
+   * derives the stores to probe from their paths (reference-impl/registry.ts); each thread's
+   * workload binds its functions to these names (engine/types.ts bindOperations).
+   */
+  operations(o: O): OperationSpec[];
   /** Arrival-rate stages when the user gives neither --stages nor --rate/--duration. */
   defaultStages(o: O): Stage[];
   /** Rate used with --duration alone, ops/s. */
@@ -71,3 +75,8 @@ export interface Scenario<O extends Record<string, unknown> = Record<string, unk
 /** Erase O for the registry. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyScenario = Scenario<any>;
+
+/** The stores a scenario needs with these options: those of its operations' storage paths. */
+export function scenarioStores<O extends Record<string, unknown>>(scenario: Scenario<O>, o: O): StoreName[] {
+  return storesOf(scenario.operations(o).map((op) => op.path));
+}

@@ -9,10 +9,10 @@ import { Command, Option } from 'commander';
 import { EXIT, UsageError, type ExitCode } from '../../core/errors.js';
 import type { RunResult } from '../../core/results.js';
 import { STORES, type StoreName } from '../../core/target.js';
-import { parseDurationS, parseStages } from '../../engine/schedule.js';
 import { getScenario } from '../../scenarios/registry.js';
 import { loadScenarioFile, looksLikeScenarioFile } from '../../scenarios/file.js';
 import { runScenario } from '../../scenarios/run.js';
+import { envLayer, parseLayer, resolveRunSettings, type RunSettingsLayerValue } from '../../scenarios/settings.js';
 import { parseReportFormats, renderTerminalSummary, writeReports, type ReportFormat } from '../../reports/index.js';
 import { createProgress } from '../progress.js';
 
@@ -43,15 +43,6 @@ export interface RunFlags {
   elasticsearchUrl?: string;
 }
 
-function num(flag: string, v: string | undefined, { int = false, min = 0 } = {}): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < min || (int && !Number.isInteger(n))) {
-    throw new UsageError(`Bad ${flag} "${v}": give ${int ? 'a whole number' : 'a number'} ${min > 0 ? `>= ${min}` : '>= 0'}.`);
-  }
-  return n;
-}
-
 function parseOptionPairs(pairs: string[] = []): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const p of pairs) {
@@ -60,6 +51,37 @@ function parseOptionPairs(pairs: string[] = []): Record<string, unknown> {
     out[p.slice(0, i)] = p.slice(i + 1);
   }
   return out;
+}
+
+/**
+ * The flags as a settings layer (scenarios/settings.ts validates it; commander only splits argv).
+ * @throws UsageError for a malformed -o pair or a value that does not fit, naming the flag.
+ */
+export function flagsLayer(flags: RunFlags): RunSettingsLayerValue {
+  const urls: Partial<Record<StoreName, string>> = {};
+  for (const s of STORES) {
+    const v = flags[`${s}Url` as keyof RunFlags];
+    if (typeof v === 'string') urls[s] = v;
+  }
+  const options = { ...parseOptionPairs(flags.option), ...(flags.path ? { path: flags.path } : {}) };
+  const raw = {
+    options: Object.keys(options).length ? options : undefined,
+    stages: flags.stages,
+    rate: flags.rate,
+    duration: flags.duration,
+    warmup: flags.warmup,
+    arrival: flags.arrival,
+    loop: flags.loop,
+    concurrency: flags.concurrency,
+    workers: flags.workers,
+    maxInFlight: flags.maxInFlight,
+    opTimeout: flags.opTimeout,
+    seed: flags.seed,
+    thresholds: flags.threshold,
+    urls: Object.keys(urls).length ? urls : undefined,
+    allowRemote: flags.allowRemote ? true : undefined,
+  };
+  return parseLayer(Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)), { kind: 'flags' });
 }
 
 /** What runCommand() did: where it wrote, the result, the exit code. */
@@ -77,17 +99,9 @@ export interface RunCommandOutcome {
 export async function runCommand(target: string, flags: RunFlags, signal?: AbortSignal): Promise<RunCommandOutcome> {
   const file = looksLikeScenarioFile(target) ? await loadScenarioFile(target) : undefined;
   const scenario = getScenario(file?.scenario ?? target);
-  const options = { ...(file?.options ?? {}), ...parseOptionPairs(flags.option), ...(flags.path ? { path: flags.path } : {}) };
   const formats: ReportFormat[] = parseReportFormats(flags.format ?? 'html,markdown,junit');
-  const urls: Partial<Record<StoreName, string>> = {};
-  for (const s of STORES) {
-    const v = flags[`${s}Url` as keyof RunFlags];
-    if (typeof v === 'string') urls[s] = v;
-  }
-  const stages = flags.stages ? parseStages(flags.stages) : flags.rate || flags.duration ? undefined : file?.stages;
-  const loop = flags.loop ?? file?.loop ?? 'open';
-  const concurrency = num('--concurrency', flags.concurrency, { int: true, min: 1 }) ?? file?.concurrency;
-  if (loop === 'closed' && concurrency === undefined) throw new UsageError('Closed loop needs --concurrency N (how many operations in flight).');
+  // Every setting is merged and validated here, before anything is written or connected.
+  const settings = resolveRunSettings(scenario, { flags: flagsLayer(flags), file: file?.settings, env: envLayer() });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
   const outDir = resolve(flags.out ?? join('results', `${scenario.id}-${stamp}`));
   await mkdir(outDir, { recursive: true });
@@ -95,22 +109,7 @@ export async function runCommand(target: string, flags: RunFlags, signal?: Abort
   const progress = createProgress({ quiet: flags.quiet === true, tty: process.stderr.isTTY === true });
 
   const result = await runScenario({
-    scenario,
-    options,
-    stages,
-    rate: num('--rate', flags.rate, { min: 0.001 }) ?? (stages ? undefined : file?.rate),
-    durationS: flags.duration ? parseDurationS(flags.duration, '--duration') : file?.durationS,
-    warmupS: flags.warmup !== undefined ? parseDurationS(flags.warmup, '--warmup', true) : file?.warmupS,
-    arrival: flags.arrival ?? file?.arrival ?? 'constant',
-    loop,
-    concurrency,
-    workers: num('--workers', flags.workers, { int: true, min: 1 }) ?? file?.workers ?? 1,
-    maxInFlight: num('--max-in-flight', flags.maxInFlight, { int: true, min: 1 }) ?? 10_000,
-    opTimeoutS: flags.opTimeout ? parseDurationS(flags.opTimeout, '--op-timeout') : 10,
-    seed: num('--seed', flags.seed, { int: true }) ?? 1,
-    thresholds: flags.threshold ?? file?.thresholds,
-    urls,
-    allowRemote: flags.allowRemote === true,
+    settings,
     log: (line) => {
       if (!flags.quiet) process.stderr.write(`${line}\n`);
     },

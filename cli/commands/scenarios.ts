@@ -1,7 +1,8 @@
 /** `capbench scenarios`: list the built-in scenarios with their options' defaults. */
 import type { Command } from 'commander';
 import { SCENARIOS } from '../../scenarios/registry.js';
-import { formatStages } from '../../engine/schedule.js';
+import { scenarioStores } from '../../scenarios/types.js';
+import { formatStages } from '../../core/units.js';
 
 /** One line per scenario plus its default schedule and options. */
 export function listScenarios(): string {
@@ -9,7 +10,7 @@ export function listScenarios(): string {
   for (const s of Object.values(SCENARIOS)) {
     const o = s.options.parse({}) as Record<string, unknown>;
     lines.push(`${s.id}\n  ${s.description}`);
-    lines.push(`  stores: ${s.stores(o).join(', ')}; default stages: ${formatStages(s.defaultStages(o))}`);
+    lines.push(`  stores: ${scenarioStores(s, o).join(', ')}; default stages: ${formatStages(s.defaultStages(o))}`);
     lines.push(`  options (-o name=value): ${Object.entries(o).map(([k, v]) => `${k}=${String(v)}`).join(' ')}`);
     lines.push(`  default thresholds: ${s.defaultThresholds(o).join('  ')}`);
   }

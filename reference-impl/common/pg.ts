@@ -3,7 +3,7 @@
  * transactions, and idempotent, race-safe DDL.
  */
 import type pg from 'pg';
-import { UsageError } from '../../core/errors.js';
+import { InvalidArgumentError } from '../../core/errors.js';
 
 /** Schema names we accept: lower-case SQL identifiers that need no escaping, max 40 chars (NAMEDATALEN is 64 and prepared-statement names embed it). */
 const SCHEMA_RE = /^[a-z_][a-z0-9_]{0,39}$/;
@@ -12,11 +12,11 @@ const SCHEMA_RE = /^[a-z_][a-z0-9_]{0,39}$/;
  * Validate a PostgreSQL schema name and return it double-quoted for use in SQL text.
  * Identifiers cannot be bound as parameters, so this is the one place a name reaches SQL
  * text; everything else goes through $n parameters.
- * @throws UsageError when the name is not a plain lower-case identifier.
+ * @throws InvalidArgumentError when the name is not a plain lower-case identifier.
  */
 export function quoteSchema(schema: string): string {
   if (!SCHEMA_RE.test(schema)) {
-    throw new UsageError(`Invalid PostgreSQL schema name "${schema}".`, {
+    throw new InvalidArgumentError('reference-impl', `invalid PostgreSQL schema name "${schema}".`, {
       hint: 'Use lower-case letters, digits and underscores, starting with a letter or underscore (max 40 characters).',
     });
   }

@@ -2,6 +2,6 @@
  * reference-impl/follows: the follows.pg storage path (DESIGN.md "Storage paths"; seeds 000
  * "Follows System" and 001 "User Database (PostgreSQL)") and the FollowGraph interface.
  */
-export type { FollowGraph, FollowCounts, PageOptions, UserPage } from './types.js';
-export { PgFollows, type PgFollowsOptions, type FollowsAudit, type QueryPlan } from './pg.js';
+export type { FollowGraph, FollowGraphOptions, FollowResetOptions, FollowCounts, PageOptions, UserPage } from './types.js';
+export { PgFollows, pgFollowsPath, type PgFollowsOptions, type FollowsAudit, type QueryPlan } from './pg.js';
 export { usersDdl, followsDdl } from './schema.js';

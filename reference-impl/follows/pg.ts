@@ -13,18 +13,19 @@
  * The price is a hot row: every follow of a celebrity queues on that celebrity's row.
  */
 import type pg from 'pg';
-import { UsageError } from '../../core/errors.js';
+import { InvalidArgumentError } from '../../core/errors.js';
+import { clientOf, defineStoragePath } from '../path.js';
 import { quoteSchema, runDdl, withTransaction } from '../common/pg.js';
 import { followsDdl, usersDdl } from './schema.js';
-import type { FollowCounts, FollowGraph, PageOptions, UserPage } from './types.js';
+import type { FollowCounts, FollowGraph, FollowGraphOptions, FollowResetOptions, PageOptions, UserPage } from './types.js';
 
 export type { FollowCounts, PageOptions, UserPage } from './types.js';
 
-/** Options of PgFollows. */
-export interface PgFollowsOptions {
-  /** Schema holding users, user_stats and follows (created if missing); default "public". */
-  schema?: string;
-}
+/** Options of PgFollows: the family's FollowGraphOptions (schema). */
+export type PgFollowsOptions = FollowGraphOptions;
+
+/** Path id, for errors. */
+const PATH_ID = 'follows.pg';
 
 /** Rows of bulk follow edges per statement in seedFollows(). */
 const EDGE_BATCH = 10_000;
@@ -108,7 +109,7 @@ export class PgFollows implements FollowGraph {
 
   /**
    * @param pool a pg.Pool for the target database; this class never ends it.
-   * @throws UsageError when opts.schema is not a plain lower-case identifier.
+   * @throws InvalidArgumentError when opts.schema is not a plain lower-case identifier.
    */
   constructor(pool: pg.Pool, opts: PgFollowsOptions = {}) {
     const schema = opts.schema ?? 'public';
@@ -148,7 +149,7 @@ export class PgFollows implements FollowGraph {
    * then, only if a row was inserted, following_count(follower) + 1 and
    * followers_count(followee) + 1.
    * @returns true if the follow was created, false if it already existed.
-   * @throws RangeError for a self-follow or ids that are not safe integers; the driver's
+   * @throws InvalidArgumentError for a self-follow or ids that are not safe integers; the driver's
    *   DatabaseError code 23503 when either user does not exist.
    */
   follow(follower: number, followee: number): Promise<boolean> {
@@ -160,7 +161,7 @@ export class PgFollows implements FollowGraph {
    * Make `follower` stop following `followee`. One transaction: DELETE, then, only if a row
    * was deleted, both counters - 1.
    * @returns true if a follow was removed, false if there was none.
-   * @throws RangeError as follow().
+   * @throws InvalidArgumentError as follow().
    */
   unfollow(follower: number, followee: number): Promise<boolean> {
     checkPair(follower, followee);
@@ -199,7 +200,7 @@ export class PgFollows implements FollowGraph {
   /**
    * "Who follows this user?" (seed 000): ids of users following `userId`, ascending,
    * keyset-paginated. Index-only scan of follows_followee_follower_idx.
-   * @throws RangeError for a limit outside 1..10000.
+   * @throws InvalidArgumentError for a limit outside 1..10000.
    */
   followers(userId: number, page: PageOptions = {}): Promise<UserPage> {
     return this.page(this.n + 'followers', this.sql.followers, [userId], page);
@@ -207,7 +208,7 @@ export class PgFollows implements FollowGraph {
 
   /**
    * Ids of users `userId` follows, ascending, keyset-paginated. Index-only scan of the PK.
-   * @throws RangeError for a limit outside 1..10000.
+   * @throws InvalidArgumentError for a limit outside 1..10000.
    */
   following(userId: number, page: PageOptions = {}): Promise<UserPage> {
     return this.page(this.n + 'following', this.sql.following, [userId], page);
@@ -219,7 +220,7 @@ export class PgFollows implements FollowGraph {
    * a self-join of follows on follower_id. Same definition as follows.redis-cache's
    * SINTER followers:{a} followers:{b}, so the two paths are comparable. mutuals(a, a) is
    * followers(a).
-   * @throws RangeError for a limit outside 1..10000.
+   * @throws InvalidArgumentError for a limit outside 1..10000.
    */
   mutuals(a: number, b: number, page: PageOptions = {}): Promise<UserPage> {
     return this.page(this.n + 'mutuals', this.sql.mutuals, [a, b], page);
@@ -283,10 +284,10 @@ export class PgFollows implements FollowGraph {
    * mutuals() runs, with these values (so the plan the server picks for them; a prepared
    * statement may switch to a generic plan after five executions). ANALYZE executes the
    * query, which only reads.
-   * @throws RangeError for a limit outside 1..10000.
+   * @throws InvalidArgumentError for a limit outside 1..10000.
    */
   async explainMutuals(a: number, b: number, limit = 100): Promise<QueryPlan> {
-    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw new RangeError(`limit must be an integer in 1..${MAX_LIMIT}, got ${limit}`);
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw new InvalidArgumentError(PATH_ID, `limit must be an integer in 1..${MAX_LIMIT}, got ${limit}`);
     const r = await this.pool.query<{ 'QUERY PLAN': Array<{ Plan: PlanNode; 'Planning Time'?: number; 'Execution Time'?: number }> }>(
       `EXPLAIN (ANALYZE, FORMAT JSON) ${this.sql.mutuals}`,
       [a, b, MIN_BIGINT, limit + 1],
@@ -314,7 +315,7 @@ export class PgFollows implements FollowGraph {
   /** Run one keyset page query: fetch limit + 1 rows to know whether another page exists. */
   private async page(name: string, text: string, keys: number[], page: PageOptions): Promise<UserPage> {
     const limit = page.limit ?? 100;
-    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw new RangeError(`limit must be an integer in 1..${MAX_LIMIT}, got ${limit}`);
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw new InvalidArgumentError(PATH_ID, `limit must be an integer in 1..${MAX_LIMIT}, got ${limit}`);
     const after: number | string = page.after ?? MIN_BIGINT;
     const r = await this.pool.query<IdRow>({ name, text, values: [...keys, after, limit + 1] });
     const more = r.rows.length > limit;
@@ -328,12 +329,12 @@ export class PgFollows implements FollowGraph {
    * Create users first..first+count-1 (synthetic username "u{id}", email
    * "u{id}@example.invalid") with zeroed user_stats rows. Existing ids are left alone.
    * For load phases.
-   * @throws UsageError for a range that is not non-negative safe integers.
+   * @throws InvalidArgumentError for a range that is not non-negative safe integers.
    */
   async seedUsers(range: { first: number; count: number }): Promise<void> {
     const { first, count } = range;
     if (!Number.isSafeInteger(first) || first < 0 || !Number.isSafeInteger(count) || count < 0) {
-      throw new UsageError(`Invalid user range first=${first} count=${count}.`, { hint: 'Use non-negative integers.' });
+      throw new InvalidArgumentError(PATH_ID, `invalid user range first=${first} count=${count}.`, { hint: 'Use non-negative integers.' });
     }
     const end = first + count;
     for (let start = first; start < end; start += USER_BATCH) {
@@ -358,10 +359,10 @@ export class PgFollows implements FollowGraph {
    * run alongside live follow() calls on the same users (its row-lock order is not
    * coordinated with theirs).
    * @returns the number of edges inserted.
-   * @throws RangeError when the arrays differ in length; DatabaseError 23503 for unknown users.
+   * @throws InvalidArgumentError when the arrays differ in length; DatabaseError 23503 for unknown users.
    */
   async seedFollows(followers: readonly number[], followees: readonly number[]): Promise<number> {
-    if (followers.length !== followees.length) throw new RangeError('followers and followees must have the same length');
+    if (followers.length !== followees.length) throw new InvalidArgumentError(PATH_ID, 'followers and followees must have the same length');
     let inserted = 0;
     for (let i = 0; i < followers.length; i += EDGE_BATCH) {
       const r = await this.pool.query<{ inserted: number }>(
@@ -397,7 +398,7 @@ export class PgFollows implements FollowGraph {
    * following counter. With `{ users: true }` also TRUNCATE user_stats and users (fails if
    * another path's table references users; those paths own their own reset).
    */
-  async reset(opts: { users?: boolean } = {}): Promise<void> {
+  async reset(opts: FollowResetOptions = {}): Promise<void> {
     if (opts.users === true) {
       await this.pool.query(`TRUNCATE ${this.s}.follows, ${this.s}.user_stats, ${this.s}.users`);
       return;
@@ -414,6 +415,19 @@ export class PgFollows implements FollowGraph {
 
 /** Reject self-follows and non-integer ids before they reach the database. */
 function checkPair(follower: number, followee: number): void {
-  if (!Number.isSafeInteger(follower) || !Number.isSafeInteger(followee)) throw new RangeError(`user ids must be safe integers, got ${follower}, ${followee}`);
-  if (follower === followee) throw new RangeError(`user ${follower} cannot follow themself`);
+  if (!Number.isSafeInteger(follower) || !Number.isSafeInteger(followee)) throw new InvalidArgumentError(PATH_ID, `user ids must be safe integers, got ${follower}, ${followee}`);
+  if (follower === followee) throw new InvalidArgumentError(PATH_ID, `user ${follower} cannot follow themself`);
 }
+
+/** The registration of follows.pg (reference-impl/registry.ts). */
+export const pgFollowsPath = defineStoragePath({
+  id: PATH_ID,
+  family: 'follows',
+  stores: ['postgres'],
+  seed: [
+    { doc: '000', section: 'Follows System' },
+    { doc: '001', section: 'User Database (PostgreSQL)' },
+  ],
+  summary: 'follows(follower_id, followee_id) with user_stats counters changed in one transaction; mutuals by join',
+  open: (clients, o = {}) => new PgFollows(clientOf(clients, 'postgres', PATH_ID), o),
+});

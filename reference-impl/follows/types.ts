@@ -1,8 +1,24 @@
 /**
- * The common shape of follow-graph storage paths (DESIGN.md "Storage paths": follows.pg;
- * follows.cassandra and follows.redis-cache can implement the same interface), so the
- * follow-queries scenario drives them alike. Seed 000, "Follows System".
+ * The contract of the follows family (DESIGN.md "Storage paths": follows.pg; follows.cassandra
+ * and follows.redis-cache will implement the same interface), so the follow-queries scenario
+ * and one conformance suite (test/reference-impl/follows.conformance.ts) drive them alike.
+ * Seed 000, "Follows System". The paths are listed in reference-impl/registry.ts.
  */
+
+/** Options a follows path may be opened with; each path reads its own fields. */
+export interface FollowGraphOptions {
+  /** PostgreSQL paths: schema holding users, user_stats and follows (created if missing); default "public". */
+  schema?: string;
+}
+
+/** What reset() wipes besides the follows themselves. */
+export interface FollowResetOptions {
+  /**
+   * Also remove the users (and their counters) the path owns; a path that cannot (another
+   * path's table references them) rejects with the driver's error (PostgreSQL 0A000).
+   */
+  users?: boolean;
+}
 
 /** Keyset pagination: rows with id > after, ascending, at most limit of them. */
 export interface PageOptions {
@@ -53,8 +69,14 @@ export interface FollowGraph {
   mutuals(a: number, b: number, page?: PageOptions): Promise<UserPage>;
   /** Follower and following counts. */
   counts(userId: number): Promise<FollowCounts>;
-  /** Bulk-load edges followers[i] -> followees[i] (load phase); resolves to how many were new. */
+  /**
+   * Make users first..first+count-1 known to the path (load phase), with zero counters. Paths
+   * that keep users (follows.pg: users, user_stats) create them; others may do nothing. Follows
+   * of users that were never seeded are an error on paths that keep users.
+   */
+  seedUsers(range: { first: number; count: number }): Promise<void>;
+  /** Bulk-load edges followers[i] -> followees[i] (load phase), skipping duplicates and self-follows; resolves to how many were new. */
   seedFollows(followers: readonly number[], followees: readonly number[]): Promise<number>;
-  /** Remove every follow and zero the counters. */
-  reset(): Promise<void>;
+  /** Wipe this path's data: remove every follow and zero the counters (with `users`, remove the users too). Nothing outside the path's keys/tables. */
+  reset(opts?: FollowResetOptions): Promise<void>;
 }

@@ -10,13 +10,11 @@
  */
 import type pg from 'pg';
 import { quoteSchema, runDdl } from '../common/pg.js';
-import { checkSeedRange, initialFor, type LikeCounter, type SeedRange } from './types.js';
+import { clientOf, defineStoragePath } from '../path.js';
+import { checkSeedRange, initialFor, type LikeCounter, type LikeCounterOptions, type SeedRange } from './types.js';
 
-/** Options of PgDirectLikes. */
-export interface PgDirectOptions {
-  /** Schema holding the table (created if missing); default "public". Tests use their own. */
-  schema?: string;
-}
+/** Options of this path: the family's LikeCounterOptions fields it reads (documented there). */
+export type PgDirectOptions = Pick<LikeCounterOptions, 'schema'>;
 
 /** Rows per INSERT when seeding (generate_series for constant counts, unnest for per-post ones). */
 const SEED_BATCH_CONST = 100_000;
@@ -51,7 +49,7 @@ export class PgDirectLikes implements LikeCounter {
 
   /**
    * @param pool a pg.Pool for the target database; this class never ends it.
-   * @throws UsageError when opts.schema is not a plain lower-case identifier.
+   * @throws InvalidArgumentError when opts.schema is not a plain lower-case identifier.
    */
   constructor(pool: pg.Pool, opts: PgDirectOptions = {}) {
     const schema = opts.schema ?? 'public';
@@ -96,7 +94,7 @@ export class PgDirectLikes implements LikeCounter {
 
   /** Upsert rows for the range with their initial counts (overwrites), in batches, one transaction per batch. */
   async seed(range: SeedRange): Promise<void> {
-    checkSeedRange(range);
+    checkSeedRange(this.path, range);
     const end = range.first + range.count;
     const init = range.initial;
     if (init === undefined || typeof init === 'number') {
@@ -129,7 +127,7 @@ export class PgDirectLikes implements LikeCounter {
   }
 
   /** TRUNCATE the table (it must exist: call setup() first). */
-  async clear(): Promise<void> {
+  async reset(): Promise<void> {
     await this.pool.query(`TRUNCATE ${this.table}`);
   }
 
@@ -139,3 +137,13 @@ export class PgDirectLikes implements LikeCounter {
     return { likes: Number(r.rows[0]!.likes), posts: Number(r.rows[0]!.posts) };
   }
 }
+
+/** The registration of likes.pg-direct (reference-impl/registry.ts). */
+export const pgDirectLikesPath = defineStoragePath({
+  id: 'likes.pg-direct',
+  family: 'likes',
+  stores: ['postgres'],
+  seed: [{ doc: '000', section: 'Likes System' }],
+  summary: 'a likes column of post_like_counts, one UPDATE ... RETURNING per like: the "DB writes" baseline',
+  open: (clients, o = {}) => new PgDirectLikes(clientOf(clients, 'postgres', 'likes.pg-direct'), o),
+});

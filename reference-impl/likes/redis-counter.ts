@@ -6,22 +6,11 @@
  */
 import type { RedisClientType } from 'redis';
 import { escapeGlob, sumMatching, unlinkMatching } from '../common/redis-keys.js';
-import { checkSeedRange, initialFor, type LikeCounter, type SeedRange } from './types.js';
+import { clientOf, defineStoragePath } from '../path.js';
+import { checkSeedRange, checkTtlSeconds, initialFor, type LikeCounter, type LikeCounterOptions, type SeedRange } from './types.js';
 
-/** Options of RedisCounterLikes. */
-export interface RedisCounterOptions {
-  /**
-   * Prepended to every key, e.g. "cbtest:123:" for tests; default "" so keys are exactly
-   * the seed's `p:{id}:l`.
-   */
-  keyPrefix?: string;
-  /**
-   * Expire each counter this many seconds after it is created (first like or seed); never
-   * refreshed. 0 or undefined: no TTL (the default, so a benchmark never loses counts).
-   * SEED_LIKES_TTL_S is the seed's 7 days.
-   */
-  ttlSeconds?: number;
-}
+/** Options of this path: the family's LikeCounterOptions fields it reads (documented there). */
+export type RedisCounterOptions = Pick<LikeCounterOptions, 'keyPrefix' | 'ttlSeconds'>;
 
 /** Posts written per MSET / pipeline batch when seeding. */
 const SEED_BATCH = 1000;
@@ -38,7 +27,7 @@ function toCount(v: string | null): number {
  */
 export class RedisCounterLikes implements LikeCounter {
   readonly path = 'likes.redis-counter' as const;
-  /** SCAN pattern that matches exactly this instance's keys (for clear() and footprint). */
+  /** SCAN pattern that matches exactly this instance's keys (for reset() and footprint). */
   readonly keyPattern: string;
   private readonly client: RedisClientType;
   private readonly head: string;
@@ -52,7 +41,7 @@ export class RedisCounterLikes implements LikeCounter {
     this.client = client;
     const prefix = opts.keyPrefix ?? '';
     this.head = prefix + 'p:';
-    this.ttlS = opts.ttlSeconds ?? 0;
+    this.ttlS = checkTtlSeconds(this.path, opts.ttlSeconds);
     this.keyPattern = escapeGlob(prefix) + 'p:*:l';
   }
 
@@ -79,7 +68,7 @@ export class RedisCounterLikes implements LikeCounter {
 
   /** MSET in batches of 1000 (SET ... EX per key, pipelined, when a TTL is set). Overwrites. */
   async seed(range: SeedRange): Promise<void> {
-    checkSeedRange(range);
+    checkSeedRange(this.path, range);
     const end = range.first + range.count;
     for (let start = range.first; start < end; start += SEED_BATCH) {
       const stop = Math.min(end, start + SEED_BATCH);
@@ -98,7 +87,7 @@ export class RedisCounterLikes implements LikeCounter {
   }
 
   /** UNLINK every `{keyPrefix}p:*:l` key (SCAN-based, so it does not block the server). */
-  async clear(): Promise<void> {
+  async reset(): Promise<void> {
     await unlinkMatching(this.client, this.keyPattern);
   }
 
@@ -108,3 +97,16 @@ export class RedisCounterLikes implements LikeCounter {
     return { likes: total, posts: items };
   }
 }
+
+/** The registration of likes.redis-counter (reference-impl/registry.ts). */
+export const redisCounterPath = defineStoragePath({
+  id: 'likes.redis-counter',
+  family: 'likes',
+  stores: ['redis'],
+  seed: [
+    { doc: '000', section: 'Likes System' },
+    { doc: '000', section: 'Redis Memory Optimization Strategy for Likes' },
+  ],
+  summary: 'one Redis string per post under the short key p:{id}:l; INCR to like, GET to read',
+  open: (clients, o = {}) => new RedisCounterLikes(clientOf(clients, 'redis', 'likes.redis-counter'), o),
+});

@@ -11,9 +11,10 @@
  * `id % B`, with B at or below the server's hash-max-listpack-entries.
  */
 import type { RedisClientType } from 'redis';
-import { UsageError } from '../../core/errors.js';
+import { InvalidArgumentError } from '../../core/errors.js';
+import { clientOf, defineStoragePath } from '../path.js';
 import { escapeGlob, sumMatching, unlinkMatching } from '../common/redis-keys.js';
-import { checkSeedRange, initialFor, type LikeCounter, type SeedRange } from './types.js';
+import { checkSeedRange, checkTtlSeconds, initialFor, type LikeCounter, type LikeCounterOptions, type SeedRange } from './types.js';
 
 /**
  * Default posts per bucket. 128 is 1/4 of Redis 7's default hash-max-listpack-entries (512):
@@ -30,22 +31,8 @@ const MAX_INT_DIGITS = 20;
 /** Posts per seed batch (HSETs of up to B fields each, pipelined). */
 const SEED_BATCH = 4096;
 
-/** Options of RedisHashLikes. */
-export interface RedisHashOptions {
-  /** Prepended to every key, e.g. "cbtest:123:"; default "" (keys `pl:{bucket}`). */
-  keyPrefix?: string;
-  /**
-   * Posts per hash (B), 1..hash-max-listpack-entries; default DEFAULT_BUCKET_SIZE (128).
-   * Part of the key layout: data written with one B cannot be read with another.
-   */
-  bucketSize?: number;
-  /**
-   * Expire each bucket this many seconds after it is created (seed, or the first like of a
-   * post in it); never refreshed. All B posts of a bucket expire together, which suits
-   * time-ordered post ids (neighbours are posts of the same age). 0/undefined: no TTL.
-   */
-  ttlSeconds?: number;
-}
+/** Options of this path: the family's LikeCounterOptions fields it reads (documented there). */
+export type RedisHashOptions = Pick<LikeCounterOptions, 'keyPrefix' | 'bucketSize' | 'ttlSeconds'>;
 
 /** The server's listpack limits for hashes, as read by setup(); undefined when CONFIG GET is not allowed. */
 export interface ListpackLimits {
@@ -81,18 +68,18 @@ export class RedisHashLikes implements LikeCounter {
 
   /**
    * @param client a connected node-redis v5 client with RESP2 replies (`createClient({ url, RESP: 2 })`).
-   * @throws UsageError when bucketSize is not an integer >= 1.
+   * @throws InvalidArgumentError when bucketSize is not an integer >= 1.
    */
   constructor(client: RedisClientType, opts: RedisHashOptions = {}) {
     const b = opts.bucketSize ?? DEFAULT_BUCKET_SIZE;
     if (!Number.isSafeInteger(b) || b < 1) {
-      throw new UsageError(`Invalid likes.redis-hash bucket size ${b}.`, { hint: 'Use an integer >= 1, at most the server\'s hash-max-listpack-entries.' });
+      throw new InvalidArgumentError(this.path, `invalid bucket size ${b}.`, { hint: 'Use an integer >= 1, at most the server\'s hash-max-listpack-entries.' });
     }
     this.client = client;
     this.bucketSize = b;
     const prefix = opts.keyPrefix ?? '';
     this.head = prefix + 'pl:';
-    this.ttlS = opts.ttlSeconds ?? 0;
+    this.ttlS = checkTtlSeconds(this.path, opts.ttlSeconds);
     this.keyPattern = escapeGlob(prefix) + 'pl:*';
     this.fields = Array.from({ length: b }, (_, i) => String(i));
   }
@@ -113,7 +100,7 @@ export class RedisHashLikes implements LikeCounter {
    * convert buckets to hashtables (the path would then not measure what it claims).
    * When CONFIG GET is not permitted (managed Redis renames it), the check is skipped and
    * `listpackLimits` stays undefined; bucketEncoding() still tells the truth.
-   * @throws UsageError when hash-max-listpack-entries < B or hash-max-listpack-value < 20.
+   * @throws InvalidArgumentError when hash-max-listpack-entries < B or hash-max-listpack-value < 20.
    */
   async setup(): Promise<void> {
     let cfg: Record<string, string>;
@@ -132,8 +119,9 @@ export class RedisHashLikes implements LikeCounter {
     }
     this.listpackLimits = { entries, value };
     if (entries < this.bucketSize || value < MAX_INT_DIGITS) {
-      throw new UsageError(
-        `likes.redis-hash needs hash-max-listpack-entries >= ${this.bucketSize} and hash-max-listpack-value >= ${MAX_INT_DIGITS}; the server has ${entries} and ${value}, so buckets would lose the compact encoding.`,
+      throw new InvalidArgumentError(
+        this.path,
+        `needs hash-max-listpack-entries >= ${this.bucketSize} and hash-max-listpack-value >= ${MAX_INT_DIGITS}; the server has ${entries} and ${value}, so buckets would lose the compact encoding.`,
         { hint: `Use a bucket size <= ${entries}, or raise the server's hash-max-listpack-entries.` },
       );
     }
@@ -159,7 +147,7 @@ export class RedisHashLikes implements LikeCounter {
 
   /** One multi-field HSET per bucket (plus EXPIRE when a TTL is set), pipelined per batch. Overwrites. */
   async seed(range: SeedRange): Promise<void> {
-    checkSeedRange(range);
+    checkSeedRange(this.path, range);
     const b = this.bucketSize;
     const end = range.first + range.count;
     let id = range.first;
@@ -180,7 +168,7 @@ export class RedisHashLikes implements LikeCounter {
   }
 
   /** UNLINK every `{keyPrefix}pl:*` bucket. */
-  async clear(): Promise<void> {
+  async reset(): Promise<void> {
     await unlinkMatching(this.client, this.keyPattern);
   }
 
@@ -195,3 +183,16 @@ export class RedisHashLikes implements LikeCounter {
     return this.client.objectEncoding(this.key(postId));
   }
 }
+
+/** The registration of likes.redis-hash (reference-impl/registry.ts). */
+export const redisHashPath = defineStoragePath({
+  id: 'likes.redis-hash',
+  family: 'likes',
+  stores: ['redis'],
+  seed: [
+    { doc: '000', section: 'Redis Memory Optimization Strategy for Likes' },
+    { doc: '000', section: 'Memory-Saving Techniques' },
+  ],
+  summary: 'counts as fields of bucketed hashes pl:{id/B} kept in the compact listpack encoding; HINCRBY, HGET',
+  open: (clients, o = {}) => new RedisHashLikes(clientOf(clients, 'redis', 'likes.redis-hash'), o),
+});

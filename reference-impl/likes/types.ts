@@ -1,14 +1,35 @@
 /**
- * The common shape of every like-counter storage path (DESIGN.md "Storage paths":
- * likes.redis-counter, likes.redis-hash, likes.pg-direct), so that one scenario and one
- * conformance test drive them all (YCSB's "one adapter per store").
+ * The contract of the likes family (DESIGN.md "Storage paths": likes.redis-counter,
+ * likes.redis-hash, likes.pg-direct, ...), so that one scenario and one conformance suite
+ * (test/reference-impl/likes.conformance.ts) drive them all (YCSB's "one adapter per store").
+ * The paths themselves are listed in reference-impl/registry.ts.
  */
-import { UsageError } from '../../core/errors.js';
+import { InvalidArgumentError } from '../../core/errors.js';
 
-/** Like-counter path ids implemented in reference-impl/likes/. */
-export const LIKE_PATHS = ['likes.redis-counter', 'likes.redis-hash', 'likes.pg-direct'] as const;
-/** One of LIKE_PATHS. */
-export type LikePathId = (typeof LIKE_PATHS)[number];
+/**
+ * Options a likes path may be opened with; each path reads its own fields and ignores the rest.
+ */
+export interface LikeCounterOptions {
+  /**
+   * Redis paths: prepended to every key, e.g. "cbtest_123:" for tests; default "" so keys are
+   * exactly the seed's (`p:{id}:l`, `pl:{bucket}`).
+   */
+  keyPrefix?: string;
+  /**
+   * Redis paths: expire each counter (likes.redis-counter) or bucket (likes.redis-hash) this
+   * many seconds after it is created (seed, or first like); never refreshed. All B posts of a
+   * bucket expire together, which suits time-ordered post ids. 0 or undefined: no TTL (the
+   * default, so a benchmark never loses counts). SEED_LIKES_TTL_S is the seed's 7 days.
+   */
+  ttlSeconds?: number;
+  /**
+   * likes.redis-hash: posts per hash (B), 1..hash-max-listpack-entries; default 128. Part of
+   * the key layout: data written with one B cannot be read with another.
+   */
+  bucketSize?: number;
+  /** PostgreSQL paths: schema holding the table (created if missing); default "public". Tests use their own. */
+  schema?: string;
+}
 
 /**
  * A contiguous range of post ids to seed: ids first, first+1, ..., first+count-1.
@@ -35,7 +56,7 @@ export interface SeedRange {
  */
 export interface LikeCounter {
   /** Storage path id, e.g. "likes.redis-counter". */
-  readonly path: LikePathId;
+  readonly path: string;
   /** Create what the path needs (tables) and check the server's configuration. Idempotent. */
   setup(): Promise<void>;
   /** Add one like to a post, atomically. Resolves to the post's count after this like. */
@@ -44,8 +65,8 @@ export interface LikeCounter {
   count(postId: number): Promise<number>;
   /** Set (overwrite, not add) the count of every post in the range. For load phases. */
   seed(range: SeedRange): Promise<void>;
-  /** Remove every counter this instance owns (its key prefix / its table). */
-  clear(): Promise<void>;
+  /** Wipe this path's data: every counter this instance owns (its key prefix / its table), nothing else. */
+  reset(): Promise<void>;
   /**
    * Sum of all counters this instance owns and how many posts hold one. O(posts): for
    * verification after a run ("likes lost must be 0", DESIGN.md viral-like-spike), not the hot path.
@@ -55,12 +76,12 @@ export interface LikeCounter {
 
 /**
  * Check a SeedRange before a load phase writes anything.
- * @throws UsageError when first/count are not non-negative safe integers.
+ * @throws InvalidArgumentError when first/count are not non-negative safe integers.
  */
-export function checkSeedRange(range: SeedRange): void {
+export function checkSeedRange(path: string, range: SeedRange): void {
   const { first, count } = range;
   if (!Number.isSafeInteger(first) || first < 0 || !Number.isSafeInteger(count) || count < 0 || !Number.isSafeInteger(first + count)) {
-    throw new UsageError(`Invalid seed range first=${first} count=${count}.`, {
+    throw new InvalidArgumentError(path, `invalid seed range first=${first} count=${count}.`, {
       hint: 'Use non-negative integer post ids and a non-negative integer count.',
     });
   }
@@ -74,3 +95,13 @@ export function initialFor(range: SeedRange, postId: number): number {
 
 /** Seed 000, "Memory-Saving Techniques" / "TTL Automation": `EXPIRE post_likes:123 604800`, 7 days in seconds. */
 export const SEED_LIKES_TTL_S = 604_800;
+
+/**
+ * A TTL option as a number of seconds: 0 or undefined (no TTL) or a positive integer.
+ * @throws InvalidArgumentError naming the path otherwise.
+ */
+export function checkTtlSeconds(path: string, ttlSeconds: number | undefined): number {
+  const t = ttlSeconds ?? 0;
+  if (!Number.isSafeInteger(t) || t < 0) throw new InvalidArgumentError(path, `invalid TTL ${t} s.`, { hint: 'Use a whole number of seconds >= 0 (0 = no TTL).' });
+  return t;
+}

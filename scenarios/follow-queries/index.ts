@@ -9,13 +9,14 @@
 import type pg from 'pg';
 import type { ClaimResult, DerivedFigure, OperationResult, ThresholdResult } from '../../core/results.js';
 import type { Footprint } from '../../core/target.js';
-import { PgFollows, type FollowsAudit, type QueryPlan } from '../../reference-impl/follows/index.js';
+import { pgFollowsPath, type FollowsAudit, type PgFollows, type QueryPlan } from '../../reference-impl/follows/index.js';
 import { quoteSchema } from '../../reference-impl/common/pg.js';
-import { openClients } from '../common/clients.js';
+import { clientOf } from '../../reference-impl/path.js';
+import { openStoreClients } from '../../targets/clients.js';
 import { storeBytes } from '../common/figures.js';
 import type { Scenario, ScenarioContext } from '../types.js';
 import { GraphModel } from './graph.js';
-import { CLAIMED_FOLLOWS_PER_S, FollowQueriesOptions, mixOf, totalRate } from './options.js';
+import { CLAIMED_FOLLOWS_PER_S, FollowQueriesOptions, followOperations, mixOf, openPgFollows, totalRate } from './options.js';
 import { clearTally, readTally } from './tally.js';
 
 export { FollowQueriesOptions } from './options.js';
@@ -29,11 +30,11 @@ const HOLDS_AT = 0.95 * CLAIMED_FOLLOWS_PER_S;
 
 /** Run `f` with a small pool and a PgFollows on the options' schema; always closes the pool. */
 async function withGraph<T>(o: O, ctx: ScenarioContext, f: (g: PgFollows, pool: pg.Pool) => Promise<T>): Promise<T> {
-  const clients = await openClients(ctx.connections, ['postgres'], 4);
+  const clients = await openStoreClients(ctx.connections, pgFollowsPath.stores, { pgPoolSize: 4 });
   try {
-    const g = new PgFollows(clients.pg!, { schema: o.schema });
+    const g = openPgFollows(o, clients);
     await g.setup();
-    return await f(g, clients.pg!);
+    return await f(g, clientOf(clients, 'postgres', pgFollowsPath.id));
   } finally {
     await clients.close();
   }
@@ -81,8 +82,7 @@ export const followQueries: Scenario<O> = {
   id: 'follow-queries',
   description: 'Follows/unfollows at ~100 follows/s with duplicate races on hot pairs; followers, mutuals (join) and counts reads (seed 000, Follows System).',
   options: FollowQueriesOptions,
-  stores: () => ['postgres'],
-  operations: (o) => mixOf(o).map((m) => ({ name: m.op, path: 'follows.pg' })),
+  operations: followOperations,
   defaultStages: (o) => [{ durationS: o.durationS, rate: totalRate(o), label: 'steady' }],
   defaultRate: (o) => totalRate(o),
   defaultWarmupS: (o) => Math.min(2, o.durationS / 5),

@@ -4,6 +4,9 @@
  * joins)", "Prevents duplicate follows with transactions".
  */
 import { z } from 'zod';
+import type { OperationSpec } from '../../engine/types.js';
+import { pgFollowsPath, type PgFollows } from '../../reference-impl/follows/index.js';
+import type { StoreClients } from '../../targets/clients.js';
 
 /** Share of arrivals per operation (relative weights; the mix is their normalised sum). */
 const share = (d: number) => z.coerce.number().min(0).max(1).default(d);
@@ -93,4 +96,22 @@ export function totalRate(o: FollowQueriesOptions): number {
   if (o.rate !== undefined) return o.rate;
   const f = mixOf(o).find((m) => m.op === 'follow')?.share ?? 0;
   return f > 0 ? Math.round((CLAIMED_FOLLOWS_PER_S / f) * 10) / 10 : 250;
+}
+
+/**
+ * The scenario's operations, declared once (the mix's operations, in mix order, all on
+ * follows.pg): the parent validates thresholds against them and each thread binds its
+ * functions to them by name (scenarios/follow-queries/workload.ts).
+ */
+export function followOperations(o: FollowQueriesOptions): OperationSpec[] {
+  return mixOf(o).map((m) => ({ name: m.op, path: pgFollowsPath.id }));
+}
+
+/**
+ * follows.pg opened through its registration, on the options' schema. The scenario needs the
+ * PostgreSQL-specific audit, EXPLAIN and bulk seeding of PgFollows, which the registration keeps.
+ * Call setup() before use.
+ */
+export function openPgFollows(o: FollowQueriesOptions, clients: StoreClients): PgFollows {
+  return pgFollowsPath.open(clients, { schema: o.schema });
 }

@@ -28,14 +28,14 @@
  * (GraphModel.followeesOf); a raceShare of follows and unfollows go to a race pair. The PRNG
  * is mulberry32 seeded with the run's seed and the thread index.
  */
-import type { OpStatus, Workload } from '../../engine/types.js';
+import { bindOperations, type OpStatus, type OperationFn, type Workload } from '../../engine/types.js';
 import { mulberry32 } from '../../engine/schedule.js';
-import { PgFollows } from '../../reference-impl/follows/index.js';
 import { quoteSchema } from '../../reference-impl/common/pg.js';
-import { openClients } from '../common/clients.js';
+import { clientOf } from '../../reference-impl/path.js';
+import { openStoreClients } from '../../targets/clients.js';
 import type { WorkloadArgs } from '../types.js';
 import { GraphModel } from './graph.js';
-import { mixOf, type FollowOp, type FollowQueriesOptions } from './options.js';
+import { followOperations, mixOf, openPgFollows, type FollowOp, type FollowQueriesOptions } from './options.js';
 import { emptyTally, ensureTallyTable, writeTally } from './tally.js';
 
 /**
@@ -45,10 +45,10 @@ import { emptyTally, ensureTallyTable, writeTally } from './tally.js';
  */
 export async function createWorkload(args: WorkloadArgs<FollowQueriesOptions>, thread: { index: number; count: number }): Promise<Workload> {
   const o = args.options;
-  const clients = await openClients(args.connections, ['postgres'], o.pgPoolSize);
-  const pool = clients.pg!;
+  const clients = await openStoreClients(args.connections, ['postgres'], { pgPoolSize: o.pgPoolSize });
+  const pool = clientOf(clients, 'postgres', 'follows.pg');
   const s = quoteSchema(o.schema);
-  const graph = new PgFollows(pool, { schema: o.schema });
+  const graph = openPgFollows(o, clients);
   try {
     await graph.setup();
     await ensureTallyTable(pool, s);
@@ -61,7 +61,6 @@ export async function createWorkload(args: WorkloadArgs<FollowQueriesOptions>, t
   const n = o.users;
   const races = model.races;
   const mix = mixOf(o);
-  const ops: FollowOp[] = mix.map((m) => m.op);
   const cumulative = new Float64Array(mix.length);
   mix.reduce((acc, m, i) => (cumulative[i] = acc + m.share), 0);
   cumulative[mix.length - 1] = 1; // no gap from rounding at the top
@@ -169,30 +168,26 @@ export async function createWorkload(args: WorkloadArgs<FollowQueriesOptions>, t
     return graph.mutuals(a, b, page);
   }
 
-  const run: Record<FollowOp, () => Promise<unknown>> = {
+  // follow/unfollow resolve to ok/not_found; reads are ok whatever they return.
+  const run: Record<FollowOp, OperationFn> = {
     follow,
     unfollow,
-    followers: () => graph.followers(zipf(), page),
-    following: () => graph.following(uniform(), page),
-    mutuals,
-    counts: () => graph.counts(zipf()),
+    followers: () => graph.followers(zipf(), page).then(noop),
+    following: () => graph.following(uniform(), page).then(noop),
+    mutuals: () => mutuals().then(noop),
+    counts: () => graph.counts(zipf()).then(noop),
   };
-  const runners = ops.map((op) => run[op]);
-  const isChange = ops.map((op) => op === 'follow' || op === 'unfollow');
+  // Declared in mix order, so operations[i] is the mix's slice i.
+  const operations = bindOperations(followOperations(o), run);
 
   return {
-    operations: ops,
-    paths: ops.map(() => graph.path),
+    operations,
     pick(seq) {
       const x = mixOffset + seq * INV_PHI;
       const u = x - Math.floor(x);
       let i = 0;
       while (u >= cumulative[i]!) i++;
-      return i;
-    },
-    execute(op) {
-      const p = runners[op]!();
-      return isChange[op] ? (p as Promise<OpStatus>) : p.then(noop);
+      return operations[i]!;
     },
     async close() {
       tally.unsettled += pending;

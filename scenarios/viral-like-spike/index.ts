@@ -4,23 +4,25 @@
  * "Redis Memory Optimization Strategy for Likes": short keys, hashes, memory table).
  * Reports like latency, Redis memory, and likes lost (must be 0).
  */
-import { createLikeCounter } from '../../reference-impl/likes/index.js';
 import type { ClaimResult, DerivedFigure, ThresholdResult } from '../../core/results.js';
-import type { Scenario } from '../types.js';
-import { openClients, type Clients } from '../common/clients.js';
+import type { LikeCounter } from '../../reference-impl/likes/types.js';
+import { getStoragePath, openStoragePath } from '../../reference-impl/registry.js';
+import { openStoreClients, type StoreClients } from '../../targets/clients.js';
+import type { Scenario, ScenarioContext } from '../types.js';
 import { waitForLazyFree } from '../common/redis.js';
 import { storeBytes, window, windowStats, mb } from '../common/figures.js';
-import { ViralLikeSpikeOptions, viralPostOf } from './options.js';
+import { ViralLikeSpikeOptions, counterOptions, likeOperations, viralPostOf } from './options.js';
 import { spikeWindow } from './window.js';
 
 type O = ViralLikeSpikeOptions;
-const storeOf = (o: O) => (o.path === 'likes.pg-direct' ? 'postgres' : 'redis') as 'postgres' | 'redis';
+/** The store whose footprint holds the counters: the path's first (and only) store. */
+const storeOf = (o: O) => getStoragePath(o.path, 'likes').stores[0]!;
 
-async function withCounter<T>(o: O, ctx: Parameters<Scenario<O>['reset']>[1], f: (c: ReturnType<typeof createLikeCounter>, clients: Clients) => Promise<T>): Promise<T> {
-  const clients = await openClients(ctx.connections, [storeOf(o)], 8);
+/** Run `f` with the path opened (setup done) on a small pool; always closes the clients. */
+async function withCounter<T>(o: O, ctx: ScenarioContext, f: (c: LikeCounter, clients: StoreClients) => Promise<T>): Promise<T> {
+  const clients = await openStoreClients(ctx.connections, getStoragePath(o.path, 'likes').stores, { pgPoolSize: 8 });
   try {
-    const counter = createLikeCounter(o.path, clients, { bucketSize: o.bucketSize, ttlSeconds: o.ttlS || undefined });
-    await counter.setup();
+    const counter = await openStoragePath('likes', o.path, clients, counterOptions(o));
     return await f(counter, clients);
   } finally {
     await clients.close();
@@ -31,8 +33,7 @@ export const viralLikeSpike: Scenario<O> = {
   id: 'viral-like-spike',
   description: 'Zipfian background likes, then a spike of likes on one post, then back down (seed 000, Likes System).',
   options: ViralLikeSpikeOptions,
-  stores: (o) => [storeOf(o)],
-  operations: (o) => (o.readRatio > 0 ? [{ name: 'like', path: o.path }, { name: 'read', path: o.path }] : [{ name: 'like', path: o.path }]),
+  operations: likeOperations,
   defaultStages: (o) => [
     { durationS: o.beforeS, rate: o.backgroundRate, label: 'background' },
     { durationS: o.spikeS, rate: o.spikeRate, label: 'spike' },
@@ -45,7 +46,7 @@ export const viralLikeSpike: Scenario<O> = {
 
   async reset(o, ctx) {
     await withCounter(o, ctx, async (c, clients) => {
-      await c.clear();
+      await c.reset();
       if (clients.redis) await waitForLazyFree(clients.redis);
     });
   },
@@ -143,7 +144,7 @@ export const viralLikeSpike: Scenario<O> = {
         verdict: per100k >= 20e6 && per100k <= 30e6 ? 'holds' : 'refuted',
       });
     }
-    if (o.path !== 'likes.pg-direct') {
+    if (storeOf(o) === 'redis') {
       // 000 · Memory-Saving Techniques: "post:123456789:likes -> p:123:l  # 60% shorter"
       let long = 0;
       let short = 0;

@@ -3,12 +3,14 @@
  * "Handles viral spikes (10K+ likes/sec)", "Throughput: 100K+/sec".
  */
 import { z } from 'zod';
-import { LIKE_PATHS } from '../../reference-impl/likes/types.js';
+import type { OperationSpec } from '../../engine/types.js';
+import type { LikeCounterOptions } from '../../reference-impl/likes/types.js';
+import { pathIdsOf } from '../../reference-impl/registry.js';
 
 export const ViralLikeSpikeOptions = z
   .object({
-    /** Storage path the likes go through. */
-    path: z.enum(LIKE_PATHS).default('likes.redis-counter'),
+    /** Storage path the likes go through: any registered likes path (reference-impl/registry.ts). */
+    path: z.enum(pathIdsOf('likes')).default('likes.redis-counter'),
     /** Posts in the key space, all seeded in the load phase. */
     posts: z.coerce.number().int().min(1).max(10_000_000).default(100_000),
     /** Zipfian exponent of the background likes (YCSB's 0.99). */
@@ -38,4 +40,18 @@ export type ViralLikeSpikeOptions = z.infer<typeof ViralLikeSpikeOptions>;
 /** The viral post of the options. */
 export function viralPostOf(o: ViralLikeSpikeOptions): number {
   return o.viralPost ?? Math.floor(o.posts / 2);
+}
+
+/**
+ * The scenario's operations, declared once: the parent validates thresholds against them and
+ * every thread binds its functions to them by name (scenarios/viral-like-spike/workload.ts).
+ * "like" always; "read" (the count) when readRatio > 0.
+ */
+export function likeOperations(o: ViralLikeSpikeOptions): OperationSpec[] {
+  return o.readRatio > 0 ? [{ name: 'like', path: o.path }, { name: 'read', path: o.path }] : [{ name: 'like', path: o.path }];
+}
+
+/** The options the likes path is opened with. */
+export function counterOptions(o: ViralLikeSpikeOptions): LikeCounterOptions {
+  return { bucketSize: o.bucketSize, ttlSeconds: o.ttlS || undefined };
 }

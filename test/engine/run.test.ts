@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { CapbenchError } from '../../core/errors.js';
 import { runLoad, type LoadPlan } from '../../engine/run.js';
+import { bindOperations } from '../../engine/types.js';
+import { TIMED_OPERATIONS } from '../fixtures/timed-workload.js';
 
 const ref = (args: object) => ({ moduleUrl: new URL('../fixtures/timed-workload.js', import.meta.url).href, args });
 const basePlan: LoadPlan = {
@@ -14,7 +17,7 @@ const basePlan: LoadPlan = {
   opTimeoutS: 5,
   seed: 1,
 };
-const names = { operations: ['op'], paths: ['test.timed'] };
+const names = { expect: TIMED_OPERATIONS };
 
 test('open loop keeps a constant rate and is not flagged when the target keeps up', { timeout: 60_000 }, async () => {
   const out = await runLoad(ref({ serviceMs: 1 }), basePlan, names);
@@ -86,4 +89,22 @@ test('aborting midway returns the partial measurements', { timeout: 60_000 }, as
   const op = out.operations[0]!;
   assert.ok(op.count > 50 && op.count < 400, `count ${op.count}`);
   assert.equal(out.rate.flagged, true);
+});
+
+test('operations are bound by name: a declared operation without a function, or twice, is refused', () => {
+  const run = { like: async () => undefined };
+  assert.deepEqual(bindOperations([{ name: 'like', path: 'p' }], run).map((o) => o.name), ['like']);
+  assert.throws(() => bindOperations([{ name: 'read', path: 'p' }], run), /"read" is declared but the workload has no function/);
+  assert.throws(() => bindOperations([{ name: 'like', path: 'p' }, { name: 'like', path: 'p' }], run), /declared twice/);
+});
+
+test('a workload whose operations differ from the declared ones stops the run before it starts', { timeout: 60_000 }, async () => {
+  const declare = [{ name: 'op', path: 'test.other' }];
+  for (const workers of [1, 2]) {
+    await assert.rejects(runLoad(ref({ serviceMs: 0, declare }), { ...basePlan, workers }, names), (e: unknown) => {
+      assert.ok(e instanceof CapbenchError, String(e));
+      assert.match(e.message, /runs op \(test\.other\), but the scenario declares op \(test\.timed\)/);
+      return true;
+    });
+  }
 });

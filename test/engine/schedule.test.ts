@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ArrivalSchedule, parseStages, parseDurationS, formatStages } from '../../engine/schedule.js';
+import { ArrivalSchedule } from '../../engine/schedule.js';
+import { parseStages, parseDurationS, formatStages } from '../../core/units.js';
 import { UsageError } from '../../core/errors.js';
 
 function drain(s: ArrivalSchedule): number[] {

@@ -1,116 +1,41 @@
 /**
- * reference-impl/likes against real Redis and PostgreSQL (no mocks): every like path runs
- * the same conformance cases, then path-specific checks (key shape, listpack encoding, TTL).
+ * What is particular to each likes path, against real Redis and PostgreSQL (no mocks): key
+ * shape, listpack encoding, TTL, rows. The cases every likes path shares are the family's
+ * conformance suite (likes.conformance.test.ts); the registry's own rules are tested here too.
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import type pg from 'pg';
 import type { RedisClientType } from 'redis';
-import { UsageError } from '../../core/errors.js';
-import {
-  createLikeCounter,
-  DEFAULT_BUCKET_SIZE,
-  LIKE_PATHS,
-  PgDirectLikes,
-  RedisCounterLikes,
-  RedisHashLikes,
-  type LikeCounter,
-} from '../../reference-impl/likes/index.js';
-import { connectRedis, pgPool, prng, shuffle, TEST_TAG } from './env.js';
+import { CapbenchError, InvalidArgumentError, UsageError } from '../../core/errors.js';
+import { DEFAULT_BUCKET_SIZE, PgDirectLikes, RedisCounterLikes, RedisHashLikes, type LikeCounter } from '../../reference-impl/likes/index.js';
+import { getStoragePath, openStoragePath, pathIdsOf, pathsOf, storesOf } from '../../reference-impl/registry.js';
+import type { StoreClients } from '../../targets/clients.js';
+import { TEST_TAG, testClients } from './env.js';
 
 const KEY_PREFIX = `${TEST_TAG}:`;
 const SCHEMA = `${TEST_TAG}_likes`;
-const N = 2000;
 
+let clients: StoreClients;
 let redis: RedisClientType;
 let pool: pg.Pool;
 const counters = new Map<string, LikeCounter>();
 
 before(async () => {
-  redis = await connectRedis();
-  pool = pgPool();
-  for (const path of LIKE_PATHS) {
-    const c = createLikeCounter(path, { redis, pg: pool }, { keyPrefix: KEY_PREFIX, schema: SCHEMA });
-    await c.setup();
-    counters.set(path, c);
-  }
+  clients = await testClients(['redis', 'postgres']);
+  redis = clients.redis!;
+  pool = clients.postgres!;
+  for (const id of pathIdsOf('likes')) counters.set(id, await openStoragePath('likes', id, clients, { keyPrefix: KEY_PREFIX, schema: SCHEMA }));
 });
 
 after(async () => {
-  for (const c of counters.values()) await c.clear();
+  for (const c of counters.values()) await c.reset();
   await pool.query(`DROP SCHEMA IF EXISTS "${SCHEMA}" CASCADE`);
   const left: string[] = [];
   for await (const keys of redis.scanIterator({ MATCH: `${KEY_PREFIX}*`, COUNT: 1000 })) left.push(...keys);
-  await pool.end();
-  await redis.close();
+  await clients.close();
   assert.deepEqual(left, [], 'tests leave no keys behind');
 });
-
-for (const path of LIKE_PATHS) {
-  describe(path, () => {
-    const c = (): LikeCounter => counters.get(path) as LikeCounter;
-    beforeEach(() => c().clear());
-
-    test(`${N} concurrent likes on one seeded post give exactly ${N}, each like seeing a distinct count`, async () => {
-      await c().seed({ first: 42, count: 1 });
-      const seen = await Promise.all(Array.from({ length: N }, () => c().like(42)));
-      assert.equal(await c().count(42), N);
-      assert.deepEqual(
-        seen.sort((a, b) => a - b),
-        Array.from({ length: N }, (_, i) => i + 1),
-      );
-    });
-
-    test(`${N} concurrent first likes on an unseeded post are all counted`, async () => {
-      const seen = await Promise.all(Array.from({ length: N }, () => c().like(7_000_001)));
-      assert.equal(await c().count(7_000_001), N);
-      assert.equal(new Set(seen).size, N);
-    });
-
-    test('likes on many posts land on the right counters', async () => {
-      const rnd = prng(20240601);
-      // Bucket edges for B = 128 and large ids, plus random ones.
-      const ids = [0, 1, 126, 127, 128, 129, 255, 256, 1_000_000_007, 2 ** 40 + 3];
-      while (ids.length < 400) ids.push(Math.floor(rnd() * 5_000_000));
-      const expected = new Map<number, number>();
-      for (const id of ids) expected.set(id, 1 + Math.floor(rnd() * 12));
-      await c().seed({ first: 0, count: 64 }); // half seeded, half not
-      const ops: number[] = [];
-      for (const [id, n] of expected) for (let i = 0; i < n; i++) ops.push(id);
-      await Promise.all(shuffle(ops, rnd).map((id) => c().like(id)));
-      for (const [id, n] of expected) assert.equal(await c().count(id), n, `post ${id}`);
-      for (const id of [2, 3, 130, 4_999_999_999]) if (!expected.has(id)) assert.equal(await c().count(id), 0, `untouched post ${id}`);
-    });
-
-    test('total() sums every counter the path owns, so lost likes can be counted', async () => {
-      await c().clear();
-      const ids = [5, 6, 6, 130, 130, 130, 1_000_003];
-      await Promise.all(ids.map((id) => c().like(id)));
-      assert.deepEqual(await c().total(), { likes: ids.length, posts: 4 });
-      await c().clear();
-      assert.deepEqual(await c().total(), { likes: 0, posts: 0 });
-    });
-
-    test('seed sets (not adds) counts, from a constant or a function', async () => {
-      await c().seed({ first: 1000, count: 300, initial: (id) => id % 7 });
-      await c().seed({ first: 1000, count: 300, initial: (id) => id % 7 });
-      for (const id of [1000, 1001, 1127, 1128, 1299]) assert.equal(await c().count(id), id % 7, `post ${id}`);
-      assert.equal(await c().count(1300), 0);
-      assert.equal(await c().like(1006), (1006 % 7) + 1);
-      await c().seed({ first: 1000, count: 10, initial: 5 });
-      assert.equal(await c().count(1006), 5);
-      await assert.rejects(c().seed({ first: -1, count: 3 }), UsageError);
-    });
-
-    test('clear removes every counter', async () => {
-      await c().seed({ first: 0, count: 500, initial: 3 });
-      await c().like(9_999_999);
-      await c().clear();
-      assert.equal(await c().count(10), 0);
-      assert.equal(await c().count(9_999_999), 0);
-    });
-  });
-}
 
 describe('likes.redis-counter specifics', () => {
   test('keys are the seed\'s short form p:{id}:l (behind the test prefix) holding integers', async () => {
@@ -119,7 +44,7 @@ describe('likes.redis-counter specifics', () => {
     assert.equal(c.key(123), `${KEY_PREFIX}p:123:l`);
     assert.equal(await redis.get(`${KEY_PREFIX}p:123:l`), '1');
     assert.equal(await redis.objectEncoding(`${KEY_PREFIX}p:123:l`), 'int');
-    await c.clear();
+    await c.reset();
   });
 
   test('with a TTL, the first like and seeding set an expiry; no TTL by default', async () => {
@@ -127,7 +52,7 @@ describe('likes.redis-counter specifics', () => {
     await plain.like(5);
     assert.equal(await redis.ttl(plain.key(5)), -1);
     const c = new RedisCounterLikes(redis, { keyPrefix: KEY_PREFIX, ttlSeconds: 100 });
-    await c.clear();
+    await c.reset();
     await c.like(5);
     await c.like(5);
     const ttl = await redis.ttl(c.key(5));
@@ -136,7 +61,7 @@ describe('likes.redis-counter specifics', () => {
     const ttl2 = await redis.ttl(c.key(11));
     assert.ok(ttl2 > 0 && ttl2 <= 100, `ttl ${ttl2}`);
     assert.equal(await c.count(11), 4);
-    await c.clear();
+    await c.reset();
   });
 });
 
@@ -151,7 +76,7 @@ describe('likes.redis-hash specifics', () => {
 
   test('a full bucket keeps the listpack encoding after likes and seeding', async () => {
     const c = counters.get('likes.redis-hash') as RedisHashLikes;
-    await c.clear();
+    await c.reset();
     const b = c.bucketSize;
     const first = 10 * b; // exactly one bucket: pl:10
     await c.seed({ first, count: b, initial: 1_000_000 });
@@ -162,15 +87,15 @@ describe('likes.redis-hash specifics', () => {
     assert.equal(await redis.hLen(c.key(first)), b);
     assert.equal(await c.bucketEncoding(first), 'listpack');
     assert.equal(await c.count(first + 5), 1_000_004);
-    await c.clear();
+    await c.reset();
   });
 
   test('setup refuses a bucket size above hash-max-listpack-entries', async () => {
     const ok = counters.get('likes.redis-hash') as RedisHashLikes;
     const entries = (ok.listpackLimits as { entries: number }).entries;
     const tooBig = new RedisHashLikes(redis, { keyPrefix: KEY_PREFIX, bucketSize: entries + 1 });
-    await assert.rejects(tooBig.setup(), UsageError);
-    assert.throws(() => new RedisHashLikes(redis, { bucketSize: 0 }), UsageError);
+    await assert.rejects(tooBig.setup(), InvalidArgumentError);
+    assert.throws(() => new RedisHashLikes(redis, { bucketSize: 0 }), InvalidArgumentError);
   });
 
   test('a bucket past the limit really converts to hashtable (why B must stay below it)', async () => {
@@ -180,23 +105,23 @@ describe('likes.redis-hash specifics', () => {
     const tooBig = new RedisHashLikes(redis, { keyPrefix: `${KEY_PREFIX}big:`, bucketSize: entries + 1 });
     await tooBig.seed({ first: 0, count: entries + 1 });
     assert.equal(await tooBig.bucketEncoding(0), 'hashtable');
-    await tooBig.clear();
+    await tooBig.reset();
   });
 
   test('with a TTL, the bucket gets an expiry', async () => {
     const c = new RedisHashLikes(redis, { keyPrefix: KEY_PREFIX, ttlSeconds: 100 });
-    await c.clear();
+    await c.reset();
     await c.like(300);
     const ttl = await redis.ttl(c.key(300));
     assert.ok(ttl > 0 && ttl <= 100, `ttl ${ttl}`);
-    await c.clear();
+    await c.reset();
   });
 });
 
 describe('likes.pg-direct specifics', () => {
   test('one row per post; an unseeded like inserts the row', async () => {
     const c = counters.get('likes.pg-direct') as PgDirectLikes;
-    await c.clear();
+    await c.reset();
     await c.seed({ first: 1, count: 10 });
     await c.like(3);
     await c.like(77);
@@ -218,11 +143,19 @@ describe('likes.pg-direct specifics', () => {
   });
 });
 
-describe('createLikeCounter', () => {
-  test('rejects unknown paths and missing clients with one-line UsageErrors', () => {
-    assert.throws(() => createLikeCounter('likes.nope', { redis, pg: pool }), UsageError);
-    assert.throws(() => createLikeCounter('likes.pg-direct', { redis }), UsageError);
-    assert.throws(() => createLikeCounter('likes.redis-hash', { pg: pool }), UsageError);
-    assert.throws(() => createLikeCounter('likes.pg-direct', { pg: pool }, { schema: 'Bad-Name' }), UsageError);
+describe('the path registry', () => {
+  test('lists the likes paths with their stores; unknown ids and wrong families are one-line UsageErrors', () => {
+    assert.deepEqual(pathIdsOf('likes'), ['likes.redis-counter', 'likes.redis-hash', 'likes.pg-direct']);
+    assert.deepEqual(storesOf(['likes.redis-hash', 'likes.pg-direct', 'likes.redis-counter']), ['redis', 'postgres']);
+    assert.throws(() => getStoragePath('likes.nope'), (e: unknown) => e instanceof UsageError && /Unknown storage path "likes\.nope"/.test(e.message) && /likes\.redis-counter/.test(e.hint ?? ''));
+    assert.throws(() => getStoragePath('follows.pg', 'likes'), /is a follows path; a likes path is needed/);
+    for (const p of pathsOf('likes')) assert.equal(p.family, 'likes');
+  });
+
+  test('a path opened without the client of its store is refused, naming the path and the store', () => {
+    const onlyRedis = { redis, close: async () => undefined } as StoreClients;
+    assert.throws(() => getStoragePath('likes.pg-direct').open(onlyRedis), (e: unknown) => e instanceof CapbenchError && /likes\.pg-direct was opened without a postgres client/.test(e.message));
+    assert.throws(() => getStoragePath('likes.redis-hash').open({ postgres: pool, close: async () => undefined } as StoreClients), /without a redis client/);
+    assert.throws(() => getStoragePath('likes.pg-direct').open(clients, { schema: 'Bad-Name' }), InvalidArgumentError);
   });
 });

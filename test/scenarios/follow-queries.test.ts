@@ -121,7 +121,7 @@ describe('follow-queries on PostgreSQL', () => {
     runLoad(
       { moduleUrl: followQueries.workloadModule, args: { options: o, connections: ctx.connections, stages, seed: 7 } },
       plan(stages, workers),
-      { operations: ops.map((x) => x.name), paths: ops.map((x) => x.path) },
+      { expect: ops },
     );
 
   let pool: pg.Pool;

@@ -1,0 +1,115 @@
+/**
+ * The one set of number formatting helpers (engine notes, CLI progress, benches, reports).
+ * Pure, zero dependencies. Numbers are formatted with a fixed locale (en-US grouping) so that
+ * output is the same on every machine; units are always written next to the number. Every
+ * function prints "—" for null, undefined or a non-finite number.
+ */
+
+type Num = number | null | undefined;
+const missing = (n: Num): n is null | undefined => n === null || n === undefined || !Number.isFinite(n);
+
+const INT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+/** Integer with thousands separators: 1234567 -> "1,234,567". Non-finite -> "—". */
+export function fmtInt(n: Num): string {
+  return !missing(n) ? INT.format(Math.round(n)) : '—';
+}
+
+/**
+ * A number with about three significant figures and thousands separators, no unit:
+ * 0.01234 -> "0.0123", 1.234 -> "1.23", 12.34 -> "12.3", 1234.5 -> "1,235". Non-finite -> "—".
+ */
+export function fmtNum(n: Num): string {
+  if (missing(n)) return '—';
+  const a = Math.abs(n);
+  if (a === 0) return '0';
+  if (a >= 100) return INT.format(Math.round(n));
+  if (a >= 10) return trimZeros(n.toFixed(1));
+  if (a >= 1) return trimZeros(n.toFixed(2));
+  if (a >= 0.001) return trimZeros(n.toPrecision(3));
+  return n.toExponential(2);
+}
+
+function trimZeros(s: string): string {
+  return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
+}
+
+/** Milliseconds with unit: 0.2134 -> "0.213 ms". */
+export function fmtMs(ms: Num): string {
+  return missing(ms) ? '—' : `${fmtNum(ms)} ms`;
+}
+
+/** Operations per second with unit: 9835.2 -> "9,835 ops/s". */
+export function fmtRate(opsPerSec: Num): string {
+  return missing(opsPerSec) ? '—' : `${fmtNum(opsPerSec)} ops/s`;
+}
+
+/** Seconds with unit: 50 -> "50 s", 0.25 -> "0.25 s". */
+export function fmtS(s: Num): string {
+  return missing(s) ? '—' : `${fmtNum(s)} s`;
+}
+
+/**
+ * A ratio as a percentage with unit: 0.9842 -> "98.4 %", 0.00014 -> "0.014 %" (two significant
+ * figures below 0.1 % so that small error rates do not read as zero), 0 -> "0 %".
+ */
+export function fmtRatioPct(ratio: Num): string {
+  if (missing(ratio)) return '—';
+  const pct = ratio * 100;
+  if (pct === 0) return '0 %';
+  if (Math.abs(pct) < 0.1) return `${Number(pct.toPrecision(2))} %`;
+  return `${pct.toFixed(1)} %`;
+}
+
+const IEC = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
+
+/**
+ * Bytes in IEC units (powers of 1024) with about three significant figures:
+ * 1536 -> "1.5 KiB", 10_485_760 -> "10 MiB". Negative values keep their sign (for deltas).
+ */
+export function humanBytes(bytes: Num): string {
+  if (missing(bytes)) return '—';
+  const sign = bytes < 0 ? '-' : '';
+  let v = Math.abs(bytes);
+  let i = 0;
+  while (v >= 1024 && i < IEC.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${sign}${i === 0 ? INT.format(v) : fmtNum(v)} ${IEC[i]}`;
+}
+
+/** Exact bytes for a tooltip: 1536 -> "1,536 bytes". */
+export function exactBytes(bytes: Num): string {
+  return missing(bytes) ? '—' : `${fmtInt(bytes)} bytes`;
+}
+
+/** A signed delta in bytes: +1.5 KiB / -200 B / ±0 B. */
+export function humanBytesDelta(bytes: Num): string {
+  if (missing(bytes)) return '—';
+  if (bytes === 0) return '±0 B';
+  return bytes > 0 ? `+${humanBytes(bytes)}` : humanBytes(bytes);
+}
+
+/** A rate in compact form for a live line: 950 -> "950", 12345 -> "12.3K"; null (closed loop) -> "closed". */
+export function fmtRateCompact(opsPerSec: Num): string {
+  if (missing(opsPerSec)) return 'closed';
+  return opsPerSec >= 1000 ? `${(opsPerSec / 1000).toFixed(1)}K` : Math.round(opsPerSec).toString();
+}
+
+/** One decimal for figures in notes: >= 100 -> integer ("1234"), else one decimal ("12.3"). */
+export function fmtFigure(n: number): string {
+  return n >= 100 ? Math.round(n).toString() : n.toFixed(1);
+}
+
+/** A ratio as "12.3×" (3 significant digits). */
+export function fmtRatio(x: Num): string {
+  return missing(x) ? '—' : `${Number(x.toPrecision(3))}×`;
+}
+
+/** Round to one decimal (results store rates and ratios this way); null stays null. */
+export function round1(n: number): number;
+export function round1(n: number | null): number | null;
+export function round1(n: number | null): number | null {
+  return n === null ? null : Math.round(n * 10) / 10;
+}
