@@ -26,11 +26,18 @@ export interface Column {
   title?: string;
 }
 
-/**
- * A horizontally scrollable table with one header row. With no rows, `empty` is shown in one
- * row across every column.
- */
-export function Table({ columns, rows, empty, foot }: { columns: readonly Column[]; rows: ComponentChildren[]; empty?: string; foot?: ComponentChildren }) {
+export interface TableProps {
+  columns: readonly Column[];
+  /** The body rows (<tr> elements). */
+  rows: readonly ComponentChildren[];
+  /** Shown in one row across every column when there are no rows (else the body stays empty). */
+  empty?: string;
+  /** The <tfoot> rows, e.g. totals. */
+  foot?: ComponentChildren;
+}
+
+/** A horizontally scrollable table with one header row. */
+export function Table({ columns, rows, empty, foot }: TableProps) {
   return (
     <div class="scroll">
       <table>

@@ -1,6 +1,6 @@
 import type { DerivedFigure, RunResult } from '../../../core/results.js';
 import { fmtDate, fmtInt, fmtNum } from '../../format.js';
-import { Bytes, BytesDelta, Dash, NotMeasured, Table, type Column } from '../common.js';
+import { Bytes, BytesDelta, Dash, NotMeasured, Section, Table, type Column } from '../common.js';
 
 type Snapshot = RunResult['footprint']['before'][number];
 type Item = Snapshot['items'][number];
@@ -25,8 +25,7 @@ export function Footprint({ r }: { r: RunResult }) {
   const { before, after, derived } = r.footprint;
   const stores = [...new Set([...before.map((f) => f.store), ...after.map((f) => f.store)])];
   return (
-    <section id="footprint">
-      <h2>Footprint</h2>
+    <Section id="footprint" title="Footprint">
       {stores.length ? (
         stores.map((store) => (
           <StoreFootprint
@@ -57,7 +56,7 @@ export function Footprint({ r }: { r: RunResult }) {
         </>
       )}
       <p class="hint">Bytes in IEC units (1 KiB = 1,024 bytes); hover a figure for the exact number of bytes.</p>
-    </section>
+    </Section>
   );
 }
 
@@ -74,15 +73,7 @@ function StoreFootprint({ store, before, after, target }: { store: string; befor
       <tr>
         <th scope="row">{it.name}</th>
         <td>{it.kind}</td>
-        <td class="num">
-          <Bytes bytes={b?.bytes} />
-        </td>
-        <td class="num">
-          <Bytes bytes={a?.bytes} />
-        </td>
-        <td class="num">
-          <BytesDelta before={b?.bytes} after={a?.bytes} />
-        </td>
+        <BytesCells before={b?.bytes} after={a?.bytes} />
         <td class="num">{count !== undefined ? `${fmtInt(count)} ${a?.countUnit ?? b?.countUnit ?? ''}` : <Dash />}</td>
         <td>{a?.note ?? b?.note ?? ''}</td>
       </tr>
@@ -110,20 +101,29 @@ function StoreFootprint({ store, before, after, target }: { store: string; befor
           <tr>
             <th scope="row">Total</th>
             <td />
-            <td class="num">
-              <Bytes bytes={before?.totalBytes} />
-            </td>
-            <td class="num">
-              <Bytes bytes={after?.totalBytes} />
-            </td>
-            <td class="num">
-              <BytesDelta before={before?.totalBytes} after={after?.totalBytes} />
-            </td>
+            <BytesCells before={before?.totalBytes} after={after?.totalBytes} />
             <td />
             <td class="muted">{taken}</td>
           </tr>
         }
       />
+    </>
+  );
+}
+
+/** Three cells: bytes before, bytes after, and the change ("—" where a side is unknown). */
+function BytesCells({ before, after }: { before: number | undefined; after: number | undefined }) {
+  return (
+    <>
+      <td class="num">
+        <Bytes bytes={before} />
+      </td>
+      <td class="num">
+        <Bytes bytes={after} />
+      </td>
+      <td class="num">
+        <BytesDelta before={before} after={after} />
+      </td>
     </>
   );
 }

@@ -1,6 +1,6 @@
 import type { OperationResult, RunResult } from '../../../core/results.js';
 import { PERCENTILE_COLUMNS, fmtInt } from '../../format.js';
-import { Pct, Table, type Column } from '../common.js';
+import { Pct, Section, Table, type Column } from '../common.js';
 
 /** The three timings of every operation, one table row each. */
 const MEASURES: ReadonlyArray<{ key: 'latencyMs' | 'serviceTimeMs' | 'scheduleLagMs'; label: string; title: string }> = [
@@ -23,14 +23,13 @@ const COLUMNS: readonly Column[] = [
  */
 export function Latency({ r }: { r: RunResult }) {
   return (
-    <section id="latency">
-      <h2>Latency, service time and schedule lag</h2>
+    <Section id="latency" title="Latency, service time and schedule lag">
       <Table columns={COLUMNS} rows={r.operations.map((op) => <OperationRows op={op} />)} empty="No operations were recorded." />
       <p class="hint">
         <strong>Latency</strong> counts from each operation's intended start, so queueing in the client is included; <strong>service time</strong>{' '}
         counts from the send. A percentile shows “—” when the sample is too small to carry it (p99 needs 100 samples, p99.9 needs 1,000).
       </p>
-    </section>
+    </Section>
   );
 }
 

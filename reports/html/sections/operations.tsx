@@ -1,6 +1,6 @@
 import type { OperationResult, RunResult } from '../../../core/results.js';
 import { errorsByKind, fmtInt, fmtRate, fmtRatioPct, opTargetOpsPerSec, totalErrors } from '../../format.js';
-import { NotMeasured, Table, type Column } from '../common.js';
+import { NotMeasured, Section, Table, type Column } from '../common.js';
 
 const COLUMNS: readonly Column[] = [
   { label: 'Operation' },
@@ -21,14 +21,13 @@ const COLUMNS: readonly Column[] = [
  */
 export function Operations({ r }: { r: RunResult }) {
   return (
-    <section id="operations">
-      <h2>Operations</h2>
+    <Section id="operations" title="Operations">
       <Table columns={COLUMNS} rows={r.operations.map((op) => <OperationRow op={op} loop={r.loop} />)} empty="No operations were recorded." />
       <p class="hint">
         Warmup operations are excluded from every figure. Target per operation: mean of the intended arrivals per second over the measured
         seconds.
       </p>
-    </section>
+    </Section>
   );
 }
 
