@@ -64,6 +64,13 @@ export const PERCENTILE_COLUMNS: ReadonlyArray<{ key: keyof Percentiles; label: 
   { key: 'max', label: 'max', minSamples: 1 },
 ];
 
+/** "2025-11-21 14:03:07 UTC" from an ISO date; the input as is when it does not parse. */
+export function fmtDate(iso: string): string {
+  const ms = Date.parse(iso);
+  if (!Number.isFinite(ms)) return iso;
+  return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
 /** Describe stages in words: "20 s at 2,000 ops/s → 5 s ramp 2,000→10,000 ops/s → …". */
 export function describeStages(stages: readonly Stage[]): string {
   if (stages.length === 0) return '—';
@@ -83,12 +90,6 @@ export function describeTarget(t: RunResult['targets'][number]): string {
   const base = `${t.product} ${t.version}`;
   return t.standInFor ? `${base} (stand-in for ${t.standInFor})` : base;
 }
-
-/** Escape text for HTML element content and double- or single-quoted attribute values. */
-export function escapeHtml(text: unknown): string {
-  return String(text).replace(/[&<>"']/g, (c) => HTML_ENTITIES[c]!);
-}
-const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /**
  * Escape text for XML 1.0 content and attributes. Characters XML 1.0 cannot carry at all

@@ -18,6 +18,7 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   echo "installing npm dependencies (npm ci)" >&2
   npm ci --no-audit --no-fund --loglevel=error
 fi
-echo "building (tsc)" >&2
+echo "building (report assets, tsc)" >&2
+node reports/assets/inline.mjs   # the HTML report's CSS and browser script, as a TS module
 npx tsc -p tsconfig.json
 chmod +x dist/cli/main.js
