@@ -82,13 +82,27 @@ export function sameOperations(a: readonly OperationSpec[], b: readonly Operatio
   return a.length === b.length && a.every((o, i) => o.name === b[i]!.name && o.path === b[i]!.path);
 }
 
-/** Error kind used in results: the driver's code, else the class name, else "error". */
+/**
+ * Error kind used in results, so errors are counted by what the driver said:
+ * 1. the error's `code` (PostgreSQL SQLSTATE such as 25006, Node's ECONNREFUSED, ...);
+ * 2. else the leading upper-case word of the message, the code of a Redis error reply
+ *    (WRONGTYPE, NOPERM, OOM, LOADING, READONLY, ERR);
+ * 3. else the error's name or class when it is not plain "Error" (ClientClosedError, ...);
+ * 4. else "error".
+ */
 export function errorKind(err: unknown): string {
   if (err && typeof err === 'object') {
     const code = (err as { code?: unknown }).code;
     if (typeof code === 'string' && code.length > 0 && code.length < 40) return code;
+    const message = (err as { message?: unknown }).message;
+    if (typeof message === 'string') {
+      const m = /^([A-Z][A-Z_]{1,30})(?=\s|$)/.exec(message);
+      if (m) return m[1]!;
+    }
     const name = (err as { name?: unknown }).name;
     if (typeof name === 'string' && name !== 'Error') return name;
+    const cls = (err as { constructor?: { name?: unknown } }).constructor?.name;
+    if (typeof cls === 'string' && cls !== 'Error' && cls !== 'Object' && cls.length < 40) return cls;
   }
   return 'error';
 }

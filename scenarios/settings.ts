@@ -24,41 +24,49 @@ import { scenarioStores, type AnyScenario } from './types.js';
 
 /** A duration: a number of seconds, or text with a unit ("500ms", "10s", "2m", "1h"). */
 export function durationSchema(allowZero = false) {
-  return z.union([z.number(), z.string()]).transform((v, ctx): number => {
-    if (typeof v === 'number') {
-      if (Number.isFinite(v) && (v > 0 || (allowZero && v === 0))) return v;
-      ctx.addIssue({ code: 'custom', message: `must be ${allowZero ? 'at least 0' : 'longer than zero'} (seconds), got ${v}` });
-      return z.NEVER;
+  return z.unknown().transform((v, ctx): number => {
+    if (typeof v === 'number' && Number.isFinite(v) && (v > 0 || (allowZero && v === 0))) return v;
+    if (typeof v === 'string') {
+      try {
+        return parseDurationS(v, 'duration', allowZero);
+      } catch {
+        // reported below
+      }
     }
-    try {
-      return parseDurationS(v, 'duration', allowZero);
-    } catch (err) {
-      ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration: use a number with a unit, e.g. 500ms, 10s, 2m or 1h` });
-      void err;
-      return z.NEVER;
-    }
+    ctx.addIssue({ code: 'custom', message: `${typeof v === 'string' ? `"${v}"` : String(v)} is not a duration${allowZero ? '' : ' longer than zero'}: use a number with a unit, e.g. 500ms, 10s, 2m or 1h` });
+    return z.NEVER;
   });
 }
 
 const StageItem = z
-  .object({ duration: durationSchema(), rate: z.number().nonnegative(), from: z.number().nonnegative().optional(), label: z.string().optional() })
+  .object({ duration: durationSchema(), rate: z.number({ error: 'must be a number (ops/s)' }).nonnegative(), from: z.number().nonnegative().optional(), label: z.string().optional() })
   .strict()
   .transform((s): Stage => ({ durationS: s.duration, rate: s.rate, ...(s.from !== undefined ? { fromRate: s.from } : {}), ...(s.label ? { label: s.label } : {}) }));
+const StageList = z.array(StageItem).min(1, { error: 'give at least one stage' });
 
 /** Arrival-rate stages: "10s:1000,10s:20000" / "30s:0..5000", or a list of { duration, rate, from?, label? }. */
-export const StagesSchema = z.union([
-  z.string().transform((v, ctx): Stage[] => {
+export const StagesSchema = z.unknown().transform((v, ctx): Stage[] => {
+  if (typeof v === 'string') {
     try {
       return parseStages(v);
     } catch (err) {
-      ctx.addIssue({ code: 'custom', message: (err as UsageError).message.replace(/\.$/, '') + (err instanceof UsageError && err.hint ? `. ${err.hint.replace(/\.$/, '')}` : '') });
+      const e = err as UsageError;
+      ctx.addIssue({ code: 'custom', message: `${e.message.replace(/\.$/, '')}${e.hint ? `. ${e.hint.replace(/\.$/, '')}` : ''}` });
       return z.NEVER;
     }
-  }),
-  z.array(StageItem).min(1),
-]);
+  }
+  if (!Array.isArray(v)) {
+    ctx.addIssue({ code: 'custom', message: 'must be text such as 10s:1000,10s:20000 or a list of { duration, rate }' });
+    return z.NEVER;
+  }
+  const parsed = StageList.safeParse(v);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, code: 'custom', path: issue.path, message: issue.message } as never);
+  return z.NEVER;
+});
 
-const count = (min: number) => z.coerce.number().int().min(min);
+/** A whole number >= min, given as a number or as text (flags, environment). */
+const count = (min: number) => z.coerce.number({ error: `expected a whole number >= ${min}` }).int({ error: `expected a whole number >= ${min}` }).min(min, { error: `expected a whole number >= ${min}` });
 const Url = z.string().trim().min(1);
 
 /**
@@ -72,7 +80,7 @@ export const RunSettingsLayer = z
     /** Open loop: arrival-rate stages (replace the scenario's default stages). */
     stages: StagesSchema.optional(),
     /** A constant arrival rate, ops/s (with duration, or alone over the default length). */
-    rate: z.coerce.number().positive().optional(),
+    rate: z.coerce.number({ error: 'expected a number of ops/s above 0' }).positive({ error: 'expected a number of ops/s above 0' }).optional(),
     /** Run-phase length (open loop with rate; closed loop), s. */
     duration: durationSchema().optional(),
     /** Warmup at the start, kept apart from the measurement, s. */
@@ -82,13 +90,13 @@ export const RunSettingsLayer = z
     /** Closed loop: operations in flight. */
     concurrency: count(1).optional(),
     /** Worker threads generating load. */
-    workers: count(1).max(64).optional(),
+    workers: count(1).max(64, { error: 'at most 64 worker threads' }).optional(),
     /** Open loop: most operations in flight; later arrivals wait and their wait counts. */
     maxInFlight: count(1).optional(),
     /** An operation running longer is counted as a timeout, s. */
     opTimeout: durationSchema().optional(),
     /** Seed for key choice and Poisson arrivals. */
-    seed: z.coerce.number().int().optional(),
+    seed: z.coerce.number({ error: 'expected a whole number' }).int({ error: 'expected a whole number' }).optional(),
     /** Threshold expressions (replace the scenario's defaults). */
     thresholds: z.array(z.string()).optional(),
     /** Store URLs by store name (the environment's CAPBENCH_<STORE>_URL is read by targets/registry.ts). */
@@ -144,6 +152,7 @@ export function parseLayer(raw: unknown, source: LayerSource): RunSettingsLayerV
     const where = source.kind === 'file' ? `${source.path}: ` : '';
     throw new UsageError(`${where}unknown setting "${issue.keys[0]}".`, { hint: `Settings: ${Object.keys(RunSettingsLayer.shape).join(', ')}.` });
   }
+  if (source.kind === 'file') throw new UsageError(`Scenario file ${fieldName(source, issue.path)}: ${issue.message.replace(/\.$/, '')}.`);
   const name = fieldName(source, issue.path);
   const given = source.kind === 'file' ? '' : ` "${String(valueAt(raw, issue.path))}"`;
   if (issue.path[0] === 'stages' && source.kind === 'flags') throw new UsageError(`${issue.message}.`);
@@ -231,7 +240,7 @@ export function resolveRunSettings(scenario: AnyScenario, layers: SettingsLayers
   // Options merge key by key: flags' -o over the file's options.
   const rawOptions = Object.assign({}, ...[...order].reverse().map((l) => l.options ?? {})) as Record<string, unknown>;
   // A path id is checked against the registry first, so an unknown one lists every registered path.
-  if (typeof rawOptions.path === 'string') getStoragePath(rawOptions.path);
+  if (typeof rawOptions.path === 'string') getStoragePath(rawOptions.path, scenario.pathFamily);
   const options = resolveOptions(scenario, rawOptions);
   const operations = scenario.operations(options);
 
@@ -250,7 +259,8 @@ export function resolveRunSettings(scenario: AnyScenario, layers: SettingsLayers
   const concurrency = first('concurrency');
   if (loop === 'closed' && concurrency === undefined) throw new UsageError('Closed loop needs --concurrency N (how many operations in flight).');
   const runS = loop === 'closed' ? (duration ?? totalDurationS(stages)) : totalDurationS(stages);
-  const warmupS = first('warmup') ?? scenario.defaultWarmupS(options);
+  // The scenario's default warmup yields to a short run (at most a fifth of it); a warmup the user set does not.
+  const warmupS = first('warmup') ?? Math.min(scenario.defaultWarmupS(options), runS / 5);
   if (warmupS >= runS) {
     throw new UsageError(`The warmup (${warmupS} s) is not shorter than the run (${runS} s), so nothing would be measured.`, {
       hint: 'Shorten --warmup or lengthen the run (--duration, --stages).',

@@ -10,7 +10,7 @@ import type { Footprint } from '../core/target.js';
 import type { ClaimResult, DerivedFigure, Stage, ThresholdResult } from '../core/results.js';
 import type { LoadOutcome } from '../engine/run.js';
 import type { OperationSpec } from '../engine/types.js';
-import { storesOf } from '../reference-impl/registry.js';
+import { storesOf, type PathFamily } from '../reference-impl/registry.js';
 
 /** What every phase gets: resolved connections of the stores the scenario uses, a logger. */
 export interface ScenarioContext {
@@ -47,6 +47,11 @@ export interface WorkloadArgs<O> {
 export interface Scenario<O extends Record<string, unknown> = Record<string, unknown>> {
   id: string;
   description: string;
+  /**
+   * The path family whose paths the `path` option (--path) may name, for scenarios that take
+   * one (viral-like-spike: "likes"); validated against reference-impl/registry.ts.
+   */
+  pathFamily?: PathFamily;
   /** Options schema with defaults: options.parse({}) gives the defaults. */
   options: z.ZodType<O>;
   /**

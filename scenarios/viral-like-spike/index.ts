@@ -32,6 +32,7 @@ async function withCounter<T>(o: O, ctx: ScenarioContext, f: (c: LikeCounter, cl
 export const viralLikeSpike: Scenario<O> = {
   id: 'viral-like-spike',
   description: 'Zipfian background likes, then a spike of likes on one post, then back down (seed 000, Likes System).',
+  pathFamily: 'likes',
   options: ViralLikeSpikeOptions,
   operations: likeOperations,
   defaultStages: (o) => [

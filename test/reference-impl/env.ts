@@ -6,6 +6,8 @@
 import type { StoreName } from '../../core/target.js';
 import { mulberry32 } from '../../engine/schedule.js';
 import { openStoreClients, type StoreClients } from '../../targets/clients.js';
+import { connectPostgres } from '../../targets/postgres/client.js';
+import { connectRedis } from '../../targets/redis/client.js';
 import { resolveConnection } from '../../targets/registry.js';
 
 /** A per-process tag so parallel test files and benchmark data never share keys or schemas. */
@@ -32,4 +34,40 @@ export function shuffle<T>(xs: T[], rnd: () => number): T[] {
     xs[j] = t;
   }
   return xs;
+}
+
+/** The Redis ACL user of readOnlyClients(): may read every key, may not write. */
+const RO_USER = `${TEST_TAG}_ro`;
+
+/**
+ * Clients on which every write is refused by the server itself, with the store's own error
+ * code: PostgreSQL sessions with default_transaction_read_only (SQLSTATE 25006), a Redis ACL
+ * user allowed only @read commands (NOPERM). For checking that a path hands driver errors to
+ * the engine with their codes. Close with `await clients.close()` (the ACL user is removed).
+ * @throws Error for a store it cannot make read-only.
+ */
+export async function readOnlyClients(stores: readonly StoreName[]): Promise<StoreClients> {
+  const open: { redis?: Awaited<ReturnType<typeof connectRedis>>; postgres?: Awaited<ReturnType<typeof connectPostgres>> } = {};
+  let admin: Awaited<ReturnType<typeof connectRedis>> | undefined;
+  for (const store of stores) {
+    const conn = resolveConnection(store);
+    if (store === 'postgres') open.postgres = await connectPostgres(conn, { max: 2, options: '-c default_transaction_read_only=on' });
+    else if (store === 'redis') {
+      admin = await connectRedis(conn);
+      await admin.sendCommand(['ACL', 'SETUSER', RO_USER, 'reset', 'on', 'nopass', '~*', '&*', '+@read', '+@connection']);
+      const u = new URL(conn.url);
+      u.username = RO_USER;
+      u.password = 'x';
+      open.redis = await connectRedis({ ...conn, url: u.toString(), username: RO_USER, password: 'x' });
+    } else throw new Error(`readOnlyClients: no read-only mode for ${store} yet`);
+  }
+  return Object.assign(open, {
+    async close() {
+      await Promise.allSettled([open.redis?.close(), open.postgres?.end()]);
+      if (admin) {
+        await admin.sendCommand(['ACL', 'DELUSER', RO_USER]).catch(() => undefined);
+        await admin.close();
+      }
+    },
+  }) as StoreClients;
 }
