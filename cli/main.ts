@@ -11,6 +11,7 @@ import { CAPBENCH_VERSION } from '../scenarios/run.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerScenariosCommand } from './commands/scenarios.js';
+import { registerPathsCommand } from './commands/paths.js';
 import { registerServicesCommand } from './commands/services.js';
 
 /** Build the commander program (exported for tests). */
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerRunCommand(program);
   registerReportCommand(program);
   registerScenariosCommand(program);
+  registerPathsCommand(program);
   registerServicesCommand(program);
   return program;
 }
