@@ -87,6 +87,8 @@ export interface TargetAdapter<C> {
   /** Close a client connect() opened. */
   close(client: C): Promise<void>;
   fixture: FixtureAdapter<C>;
+  /** Timeout of the suite's own client, ms (default 10 000). */
+  clientTimeoutMs?: number;
   /** Seconds servicesUp() may wait for the server (default 120). */
   startTimeoutS?: number;
   /** Timeout of the whole suite, ms (default 300 000). */
@@ -132,7 +134,7 @@ export function targetConformance<C>(adapter: TargetAdapter<C>, specific?: (ctx:
       ctx.up = up;
       ctx.provisioner = up.provisioner;
       ctx.conn = resolveConnection(store);
-      ctx.client = await adapter.connect(ctx.conn, 10_000);
+      ctx.client = await adapter.connect(ctx.conn, adapter.clientTimeoutMs ?? 10_000);
     });
 
     after(async () => {
