@@ -5,7 +5,7 @@
  * same release as the local server (targets/cassandra/local.ts), heap and data center alike.
  */
 import type { DockerSpec } from '../docker/spec.js';
-import { withSameHostPorts } from '../docker/ports.js';
+import { forCapbench } from '../docker/module-class.js';
 import { CASSANDRA_DEFAULT_DC, CASSANDRA_DEFAULT_PORT } from './url.js';
 
 /** Apache Cassandra, the release the local server runs. */
@@ -22,7 +22,7 @@ export const CASSANDRA_DOCKER: DockerSpec = {
   ports: [CASSANDRA_DEFAULT_PORT],
   async build() {
     const { CassandraContainer } = await import('@testcontainers/cassandra');
-    return new (withSameHostPorts(CassandraContainer))(CASSANDRA_IMAGE)
+    return new (forCapbench(CassandraContainer))(CASSANDRA_IMAGE)
       .withDatacenter(CASSANDRA_DEFAULT_DC)
       .withEnvironment({ MAX_HEAP_SIZE: '2G', HEAP_NEWSIZE: '512M', CASSANDRA_CLUSTER_NAME: 'capbench' });
   },

@@ -14,7 +14,7 @@ import type { ServiceContext, ServiceStatus, StoreName } from '../../core/target
 import { checkPort, describeHolder, isLoopbackHost } from '../local/net.js';
 import { TARGETS } from '../registry.js';
 import { findDockerEngine } from './detect.js';
-import type { SameHostPortsContainer } from './ports.js';
+import type { CapbenchContainer } from './module-class.js';
 import type { DockerSpec } from './spec.js';
 import { DOCKER_SPECS } from './specs.js';
 
@@ -52,7 +52,7 @@ export interface ContainerOptions {
  * `withReuse()`, each port on the same host port (127.0.0.1 only when opts.loopbackOnly), and
  * opts.startTimeoutMs for readiness. Loads testcontainers and the module; needs no engine.
  */
-export async function buildContainer(store: StoreName, opts: ContainerOptions): Promise<SameHostPortsContainer> {
+export async function buildContainer(store: StoreName, opts: ContainerOptions): Promise<CapbenchContainer> {
   keepRyukOut();
   const spec = DOCKER_SPECS[store];
   const container = await spec.build({ host: opts.host });

@@ -5,6 +5,6 @@
  */
 export { dockerAvailable, dockerEndpoints, findDockerEngine, type DockerEndpoint } from './detect.js';
 export { buildContainer, dockerDown, dockerStatus, dockerUp, LABEL_MANAGED, LABEL_STORE, type ContainerOptions } from './containers.js';
-export { withSameHostPorts, type ContainerClass, type SameHostPorts, type SameHostPortsContainer } from './ports.js';
+export { forCapbench, HEALTH_CHECK_INTERVAL_MS, type CapbenchContainer, type CapbenchContainerMethods, type ContainerClass } from './module-class.js';
 export type { DockerBuildOptions, DockerSpec } from './spec.js';
 export { DOCKER_SPECS } from './specs.js';

@@ -7,7 +7,7 @@
  * timeout) is added by buildContainer() in targets/docker/containers.ts.
  */
 import type { StoreName } from '../../core/target.js';
-import type { SameHostPortsContainer } from './ports.js';
+import type { CapbenchContainer } from './module-class.js';
 
 /** What a store's builder is told about the engine. */
 export interface DockerBuildOptions {
@@ -27,5 +27,5 @@ export interface DockerSpec {
    * credentials, and a readiness check where the module's does not fit), not started. Imports
    * testcontainers and the module lazily, so that nothing Docker-related loads before it is called.
    */
-  build(opts: DockerBuildOptions): Promise<SameHostPortsContainer>;
+  build(opts: DockerBuildOptions): Promise<CapbenchContainer>;
 }

@@ -6,7 +6,7 @@
  * the image is the full distribution (all modules, x-pack ILM included).
  */
 import type { DockerSpec } from '../docker/spec.js';
-import { withSameHostPorts } from '../docker/ports.js';
+import { forCapbench } from '../docker/module-class.js';
 import { ELASTICSEARCH_DEFAULT_PORT } from './url.js';
 
 /** Elasticsearch, the release the local server runs. */
@@ -23,7 +23,7 @@ export const ELASTICSEARCH_DOCKER: DockerSpec = {
   async build() {
     const [{ ElasticsearchContainer }, { Wait }] = await Promise.all([import('@testcontainers/elasticsearch'), import('testcontainers')]);
     return (
-      new (withSameHostPorts(ElasticsearchContainer))(ELASTICSEARCH_IMAGE)
+      new (forCapbench(ElasticsearchContainer))(ELASTICSEARCH_IMAGE)
         // the module sets single-node discovery and the heap; security goes off as on the local server
         .withEnvironment({
           'xpack.security.enabled': 'false',

@@ -5,7 +5,7 @@
  * FerretDB instead (targets/mongodb/local.ts), which reports the MongoDB 7.0 wire protocol.
  */
 import type { DockerSpec } from '../docker/spec.js';
-import { withSameHostPorts } from '../docker/ports.js';
+import { forCapbench } from '../docker/module-class.js';
 import { MONGODB_DEFAULT_PORT } from './url.js';
 
 /** Real MongoDB, the 7.0 series FerretDB 1.24 emulates. */
@@ -40,7 +40,7 @@ export const MONGODB_DOCKER: DockerSpec = {
     // capbench's plain mongodb://127.0.0.1:27017 URL (no directConnection) follows the member
     // list and fails. The module keeps a health check it is given, so this one advertises the
     // address capbench connects to (the host port equals the container port).
-    return new (withSameHostPorts(MongoDBContainer))(MONGODB_IMAGE).withHealthCheck({
+    return new (forCapbench(MongoDBContainer))(MONGODB_IMAGE).withHealthCheck({
       test: ['CMD', 'mongosh', '--quiet', '--eval', mongoReplicaSetInit(`${host}:${MONGODB_DEFAULT_PORT}`)],
       interval: 1000,
       timeout: 60_000,

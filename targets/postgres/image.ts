@@ -5,10 +5,11 @@
  * Debian 12 package (15) and the same role/password/database and settings as the local server.
  */
 import type { DockerSpec } from '../docker/spec.js';
-import { withSameHostPorts } from '../docker/ports.js';
+import { forCapbench } from '../docker/module-class.js';
 import { POSTGRES_SETTINGS } from './local.js';
 import { POSTGRES_CAPBENCH_DATABASE, POSTGRES_CAPBENCH_PASSWORD, POSTGRES_CAPBENCH_ROLE, POSTGRES_DEFAULT_PORT } from './url.js';
 
+/** PostgreSQL, the major of the Debian 12 package the local server runs. */
 export const POSTGRES_IMAGE = 'postgres:15.8';
 
 /** PostgreSQL as a container: port 5432, capbench/capbench/capbench, POSTGRES_SETTINGS as -c flags, 1 GiB /dev/shm. */
@@ -18,7 +19,7 @@ export const POSTGRES_DOCKER: DockerSpec = {
   ports: [POSTGRES_DEFAULT_PORT],
   async build() {
     const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
-    return new (withSameHostPorts(PostgreSqlContainer))(POSTGRES_IMAGE)
+    return new (forCapbench(PostgreSqlContainer))(POSTGRES_IMAGE)
       .withUsername(POSTGRES_CAPBENCH_ROLE)
       .withPassword(POSTGRES_CAPBENCH_PASSWORD)
       .withDatabase(POSTGRES_CAPBENCH_DATABASE)

@@ -5,9 +5,10 @@
  * (targets/redis/local.ts). Same major.minor as the Debian 12 package redis-server (7.0.x).
  */
 import type { DockerSpec } from '../docker/spec.js';
-import { withSameHostPorts } from '../docker/ports.js';
+import { forCapbench } from '../docker/module-class.js';
 import { REDIS_DEFAULT_PORT } from './url.js';
 
+/** Redis, the major.minor of the Debian 12 package the local server runs. */
 export const REDIS_IMAGE = 'redis:7.0.15';
 
 /** Redis as a container: port 6379, no password, no persistence, 8 GB noeviction, like the local server. */
@@ -18,7 +19,7 @@ export const REDIS_DOCKER: DockerSpec = {
   async build() {
     const { RedisContainer } = await import('@testcontainers/redis');
     // the module keeps a command it is given (it only appends --requirepass/--save when asked to)
-    return new (withSameHostPorts(RedisContainer))(REDIS_IMAGE).withCommand([
+    return new (forCapbench(RedisContainer))(REDIS_IMAGE).withCommand([
       'redis-server',
       ...['--protected-mode', 'no', '--save', '', '--appendonly', 'no', '--maxmemory', '8gb', '--maxmemory-policy', 'noeviction'],
     ]);

@@ -55,7 +55,7 @@ interface EngineRequest {
     Env?: string[];
     Labels?: Record<string, string>;
     ExposedPorts?: Record<string, object>;
-    Healthcheck?: { Test?: string[] };
+    Healthcheck?: { Test?: string[]; Interval?: number; StartInterval?: number; StartPeriod?: number };
   };
   hostConfig: { PortBindings?: Record<string, Array<{ HostIp?: string; HostPort?: string }>>; ShmSize?: number };
   waitStrategy: { path?: string; port?: number };
@@ -66,17 +66,20 @@ interface EngineRequest {
 /**
  * Run the module's start() up to the engine: GenericContainer.prototype.start (the part that
  * talks to Docker) is replaced for this test by a recorder, so the module's own start() adds
- * its environment, command and health check and then hands over what would be sent.
+ * its environment, command and health check, and the recorder runs the container's
+ * beforeContainerCreated() hook as GenericContainer.start() does before it creates the
+ * container, then records what would be sent.
  */
 async function dryStart(t: TestContext, store: StoreName, opts: Partial<ContainerOptions> = {}) {
   const container = await buildContainer(store, { host: '127.0.0.1', loopbackOnly: true, startTimeoutMs: 123_000, ...opts });
   let request: EngineRequest | undefined;
   const stop = new Error('dry start: not sent to an engine');
-  t.mock.method(GenericContainer.prototype, 'start', function (this: GenericContainer) {
-    const self = this as unknown as EngineRequest;
+  t.mock.method(GenericContainer.prototype, 'start', async function (this: GenericContainer) {
+    const self = this as unknown as EngineRequest & { beforeContainerCreated?(): Promise<void> };
+    await self.beforeContainerCreated?.();
     const { path, port } = self.waitStrategy;
     request = { createOpts: structuredClone(self.createOpts), hostConfig: structuredClone(self.hostConfig), waitStrategy: { path, port }, reuse: self.reuse, startupTimeoutMs: self.startupTimeoutMs };
-    return Promise.reject(stop);
+    throw stop;
   });
   await assert.rejects(container.start(), (err) => err === stop);
   t.mock.restoreAll();
@@ -163,6 +166,17 @@ describe('docker containers (built by the testcontainers modules, not started)',
     assert.equal(TARGETS.elasticsearch!.parseUrl(TARGETS.elasticsearch!.defaultUrl).username, undefined);
     assert.equal(request.waitStrategy.path, ELASTICSEARCH_READY_PATH);
     assert.equal(request.waitStrategy.port, localPort('elasticsearch'));
+  });
+
+  test('health checks keep the module pace while starting, then run every 30 s', async (t) => {
+    const sec = 1e9;
+    for (const [store, startInterval] of [['postgres', 0.25 * sec], ['cassandra', 0.25 * sec], ['mongodb', 1 * sec]] as const) {
+      const hc = (await dryStart(t, store)).request.createOpts.Healthcheck;
+      assert.equal(hc?.StartInterval, startInterval, store);
+      assert.equal(hc?.Interval, 30 * sec, store);
+      assert.ok((hc?.StartPeriod ?? 0) >= 123 * sec, `${store}: start period ${hc?.StartPeriod}`);
+    }
+    for (const store of ['redis', 'elasticsearch'] as const) assert.equal((await dryStart(t, store)).request.createOpts.Healthcheck, undefined, store);
   });
 
   test('a remote engine: ports on every interface of its host, the MongoDB member advertised there', async (t) => {
