@@ -1,17 +1,20 @@
 /**
- * Stores as Docker containers, started with testcontainers so that they outlive the CLI:
- * `withReuse()` (which also keeps testcontainers' Ryuk reaper out: nothing removes the container
- * when this process exits) and TESTCONTAINERS_RYUK_DISABLED=true, labelled
- * `capbench.managed=true` and `capbench.store=<store>`, named `capbench-<store>`, each port
- * published on the same host port as the local server (on 127.0.0.1 when the engine is local).
- * `dockerDown()` stops and removes the labelled containers; their data goes with them.
- * testcontainers is imported lazily: nothing Docker-related loads unless an engine answers.
+ * Stores as Docker containers, each made by its official testcontainers module
+ * (@testcontainers/redis, /postgresql, /mongodb, /cassandra, /elasticsearch; see
+ * targets/<store>/image.ts), started so that they outlive the CLI: `withReuse()` (which also
+ * keeps testcontainers' Ryuk reaper out: nothing removes the container when this process exits)
+ * and TESTCONTAINERS_RYUK_DISABLED=true, labelled `capbench.managed=true` and
+ * `capbench.store=<store>`, named `capbench-<store>`, each port published on the same host port
+ * as the local server (on 127.0.0.1 when the engine is local). `dockerDown()` stops and removes
+ * the labelled containers; their data goes with them. testcontainers and the modules are
+ * imported lazily: nothing Docker-related loads unless an engine answers (or a container is built).
  */
 import { ProvisionError, describeError } from '../../core/errors.js';
 import type { ServiceContext, ServiceStatus, StoreName } from '../../core/target.js';
 import { checkPort, describeHolder, isLoopbackHost } from '../local/net.js';
 import { TARGETS } from '../registry.js';
 import { findDockerEngine } from './detect.js';
+import type { CapbenchContainer } from './module-class.js';
 import type { DockerSpec } from './spec.js';
 import { DOCKER_SPECS } from './specs.js';
 
@@ -21,12 +24,44 @@ export const LABEL_MANAGED = 'capbench.managed';
 export const LABEL_STORE = 'capbench.store';
 
 type Testcontainers = typeof import('testcontainers');
-type GenericContainer = import('testcontainers').GenericContainer;
-type PortWithOptionalBinding = import('testcontainers').PortWithOptionalBinding;
+
+/** Keep testcontainers' Ryuk reaper out (it would remove the containers when this process exits), unless the user chose. */
+function keepRyukOut(): void {
+  process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+}
 
 async function loadTestcontainers(): Promise<Testcontainers> {
-  process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+  keepRyukOut();
   return import('testcontainers');
+}
+
+/** Where and how buildContainer() publishes a store. */
+export interface ContainerOptions {
+  /** Address clients reach the published ports on: "127.0.0.1" on a local engine, else the engine's host. */
+  host: string;
+  /** Bind the published ports to 127.0.0.1 only (a local engine). */
+  loopbackOnly: boolean;
+  /** How long start() waits for the module's readiness check, ms. */
+  startTimeoutMs: number;
+}
+
+/**
+ * capbench's container for `store`, built (not started) by the store's testcontainers module
+ * with its pinned image and settings (DOCKER_SPECS), plus what every capbench container has:
+ * name `capbench-<store>`, labels capbench.managed=true and capbench.store=<store>,
+ * `withReuse()`, each port on the same host port (127.0.0.1 only when opts.loopbackOnly), and
+ * opts.startTimeoutMs for readiness. Loads testcontainers and the module; needs no engine.
+ */
+export async function buildContainer(store: StoreName, opts: ContainerOptions): Promise<CapbenchContainer> {
+  keepRyukOut();
+  const spec = DOCKER_SPECS[store];
+  const container = await spec.build({ host: opts.host });
+  return container
+    .publishOnSameHostPorts(spec.ports, opts.loopbackOnly ? '127.0.0.1' : undefined)
+    .withName(`capbench-${store}`)
+    .withLabels({ [LABEL_MANAGED]: 'true', [LABEL_STORE]: store })
+    .withStartupTimeout(opts.startTimeoutMs)
+    .withReuse();
 }
 
 /** Host that published ports are reached on, and whether ports are bound to loopback only. */
@@ -115,16 +150,7 @@ export async function dockerUp(store: StoreName, ctx: ServiceContext): Promise<S
   }
   ctx.log(`${store}: starting container ${spec.image}`);
   const t0 = Date.now();
-  const container = makeContainer(tc, spec.image, loopbackOnly)
-    .withName(`capbench-${store}`)
-    .withLabels({ [LABEL_MANAGED]: 'true', [LABEL_STORE]: store })
-    .withEnvironment(spec.env ?? {})
-    .withExposedPorts(...spec.ports.map((p) => ({ container: p, host: p })))
-    .withWaitStrategy(waitStrategy(tc, spec))
-    .withStartupTimeout(ctx.startTimeoutMs)
-    .withReuse();
-  if (spec.command) container.withCommand(spec.command);
-  if (spec.shmBytes) container.withSharedMemorySize(spec.shmBytes);
+  const container = await buildContainer(store, { host, loopbackOnly, startTimeoutMs: ctx.startTimeoutMs });
   let started;
   try {
     started = await container.start();
@@ -164,34 +190,4 @@ export async function dockerStatus(store: StoreName, _ctx: ServiceContext): Prom
   if (live) return identify(spec, host, live.id, 'running');
   const any = existing[0];
   return { ...base(spec, host), state: 'stopped', message: any ? `container ${any.id.slice(0, 12)} is ${any.state}` : 'no container' };
-}
-
-function waitStrategy(tc: Testcontainers, spec: DockerSpec) {
-  const r = spec.ready;
-  switch (r.kind) {
-    case 'log':
-      return tc.Wait.forLogMessage(r.pattern, r.times ?? 1);
-    case 'http':
-      return tc.Wait.forHttp(r.path, r.port).forStatusCode(200);
-    case 'ports':
-      return tc.Wait.forListeningPorts();
-  }
-}
-
-/**
- * A testcontainers GenericContainer whose published ports bind to 127.0.0.1 only when
- * `loopbackOnly` (the design keeps loads on loopback; testcontainers itself binds all interfaces).
- */
-function makeContainer(tc: Testcontainers, image: string, loopbackOnly: boolean): GenericContainer {
-  class LoopbackContainer extends tc.GenericContainer {
-    override withExposedPorts(...ports: PortWithOptionalBinding[]): this {
-      super.withExposedPorts(...ports);
-      if (loopbackOnly) {
-        const bindings = (this.hostConfig.PortBindings ?? {}) as Record<string, Array<{ HostIp?: string; HostPort?: string }>>;
-        for (const list of Object.values(bindings)) for (const b of list) b.HostIp = '127.0.0.1';
-      }
-      return this;
-    }
-  }
-  return new LoopbackContainer(image);
 }

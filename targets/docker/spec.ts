@@ -1,27 +1,31 @@
 /**
- * How a store runs as a container (testcontainers): image, ports, environment, command, and
- * when it is ready. One DockerSpec per store; the image tag is pinned next to the store
- * (targets/<store>/image.ts) and repeated in docker-compose.yml.
+ * How a store runs as a container: its pinned image, its ports, and a builder that makes the
+ * store's container with its official testcontainers module (@testcontainers/<store>), which
+ * brings the image's setup and readiness check. One DockerSpec per store, in
+ * targets/<store>/image.ts (the one place its image tag is pinned; docker-compose.yml repeats
+ * it). What every capbench container shares (name, labels, reuse, fixed host ports, start
+ * timeout) is added by buildContainer() in targets/docker/containers.ts.
  */
 import type { StoreName } from '../../core/target.js';
+import type { CapbenchContainer } from './module-class.js';
 
-/** When a started container counts as ready. */
-export type DockerReadiness =
-  | { kind: 'log'; pattern: RegExp; times?: number }
-  | { kind: 'http'; path: string; port: number }
-  | { kind: 'ports' };
+/** What a store's builder is told about the engine. */
+export interface DockerBuildOptions {
+  /** Address clients reach the published ports on: "127.0.0.1" on a local engine, else the engine's host. */
+  host: string;
+}
 
-/** One store as a container. Ports are published on the same host port as the local server. */
+/** One store as a container. */
 export interface DockerSpec {
   store: StoreName;
   /** Pinned image reference, e.g. "redis:7.0.15". */
   image: string;
-  /** Container ports, each published on the same host port (127.0.0.1 only on a local engine). */
-  ports: number[];
-  env?: Record<string, string>;
-  /** Overrides the image's CMD. */
-  command?: string[];
-  /** /dev/shm size in bytes (PostgreSQL needs more than Docker's 64 MB default). */
-  shmBytes?: number;
-  ready: DockerReadiness;
+  /** Container ports, each published on the same host port: the local server's port (127.0.0.1 only on a local engine). */
+  ports: readonly number[];
+  /**
+   * The store's module container for `image` with capbench's settings (command, environment,
+   * credentials, and a readiness check where the module's does not fit), not started. Imports
+   * testcontainers and the module lazily, so that nothing Docker-related loads before it is called.
+   */
+  build(opts: DockerBuildOptions): Promise<CapbenchContainer>;
 }
