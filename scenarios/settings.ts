@@ -149,12 +149,12 @@ export function parseLayer(raw: unknown, source: LayerSource): RunSettingsLayerV
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
   if (issue.code === 'unrecognized_keys') {
-    const where = source.kind === 'file' ? `${source.path}: ` : '';
+    const where = source.kind === 'file' ? `Scenario file ${source.path}: ` : '';
     throw new UsageError(`${where}unknown setting "${issue.keys[0]}".`, { hint: `Settings: ${Object.keys(RunSettingsLayer.shape).join(', ')}.` });
   }
   if (source.kind === 'file') throw new UsageError(`Scenario file ${fieldName(source, issue.path)}: ${issue.message.replace(/\.$/, '')}.`);
   const name = fieldName(source, issue.path);
-  const given = source.kind === 'file' ? '' : ` "${String(valueAt(raw, issue.path))}"`;
+  const given = ` "${String(valueAt(raw, issue.path))}"`;
   if (issue.path[0] === 'stages' && source.kind === 'flags') throw new UsageError(`${issue.message}.`);
   throw new UsageError(`Bad ${name}${given}: ${issue.message.replace(/\.$/, '')}.`);
 }
