@@ -52,6 +52,11 @@ export interface Scenario<O extends Record<string, unknown> = Record<string, unk
    * one (viral-like-spike: "likes"); validated against reference-impl/registry.ts.
    */
   pathFamily?: PathFamily;
+  /**
+   * Options small enough that the load phase takes about a second (the smoke matrix,
+   * test/scenarios/smoke.test.ts, runs every allowed path with them for a second at a low rate).
+   */
+  smokeOptions: Record<string, unknown>;
   /** Options schema with defaults: options.parse({}) gives the defaults. */
   options: z.ZodType<O>;
   /**

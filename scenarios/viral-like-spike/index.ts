@@ -33,6 +33,7 @@ export const viralLikeSpike: Scenario<O> = {
   id: 'viral-like-spike',
   description: 'Zipfian background likes, then a spike of likes on one post, then back down (seed 000, Likes System).',
   pathFamily: 'likes',
+  smokeOptions: { posts: 1000 },
   options: ViralLikeSpikeOptions,
   operations: likeOperations,
   defaultStages: (o) => [
