@@ -24,12 +24,23 @@ export function listPaths(): string {
   return lines.join('\n');
 }
 
+/**
+ * The registry as a Markdown table (id, family, stores, seed sections, what it stores), the
+ * table docs/storage-paths.md carries between its `paths:begin`/`paths:end` markers; a test
+ * keeps the two equal.
+ */
+export function pathsMarkdown(): string {
+  const rows = PATH_FAMILIES.flatMap((family) => pathsOf(family)).map((p) => `| \`${p.id}\` | ${p.family} | ${p.stores.join(', ')} | ${formatSeedSources(p.seed)} | ${p.summary.replace(/\|/g, '\\|')} |`);
+  return ['| id | family | stores | seed | what |', '|---|---|---|---|---|', ...rows].join('\n');
+}
+
 /** Register `capbench paths`. */
 export function registerPathsCommand(program: Command): void {
   program
     .command('paths')
     .description('list the storage paths by family, with their stores and seed sources')
-    .action(() => {
-      process.stdout.write(`${listPaths()}\n`);
+    .option('--markdown', 'print the Markdown table docs/storage-paths.md carries')
+    .action((opts: { markdown?: boolean }) => {
+      process.stdout.write(`${opts.markdown ? pathsMarkdown() : listPaths()}\n`);
     });
 }
