@@ -5,6 +5,7 @@
  */
 import type { StoreName } from '../../core/target.js';
 import { mulberry32 } from '../../engine/schedule.js';
+import { errorKind } from '../../engine/types.js';
 import { openStoreClients, type StoreClients } from '../../targets/clients.js';
 import { connectPostgres } from '../../targets/postgres/client.js';
 import { connectRedis } from '../../targets/redis/client.js';
@@ -70,4 +71,21 @@ export async function readOnlyClients(stores: readonly StoreName[]): Promise<Sto
       }
     },
   }) as StoreClients;
+}
+
+/**
+ * Run one write on clients whose store refuses writes (readOnlyClients) and return the error
+ * kind the engine would count it under (engine/types.ts errorKind), or undefined when the
+ * write did not reject. The clients are closed whatever happens.
+ */
+export async function refusedWriteKind(stores: readonly StoreName[], write: (clients: StoreClients) => Promise<unknown>): Promise<string | undefined> {
+  const ro = await readOnlyClients(stores);
+  try {
+    return await write(ro).then(
+      () => undefined,
+      (e: unknown) => errorKind(e),
+    );
+  } finally {
+    await ro.close();
+  }
 }
