@@ -13,6 +13,8 @@ import { registerReportCommand } from './commands/report.js';
 import { registerScenariosCommand } from './commands/scenarios.js';
 import { registerPathsCommand } from './commands/paths.js';
 import { registerServicesCommand } from './commands/services.js';
+import { registerCompareCommand } from './commands/compare.js';
+import { registerGateCommand } from './commands/gate.js';
 
 /** Build the commander program (exported for tests). */
 export function buildProgram(): Command {
@@ -29,6 +31,8 @@ export function buildProgram(): Command {
   registerScenariosCommand(program);
   registerPathsCommand(program);
   registerServicesCommand(program);
+  registerCompareCommand(program);
+  registerGateCommand(program);
   return program;
 }
 

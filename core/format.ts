@@ -113,3 +113,36 @@ export function round1(n: number | null): number | null;
 export function round1(n: number | null): number | null {
   return n === null ? null : Math.round(n * 10) / 10;
 }
+
+/**
+ * A relative change as a signed percentage with unit: 0.123 -> "+12.3 %", -0.04 -> "-4.0 %",
+ * 0 -> "±0 %"; three significant figures above 100 % ("+250 %"). For compare and gate.
+ */
+export function fmtChangePct(fraction: Num): string {
+  if (missing(fraction)) return '—';
+  const pct = fraction * 100;
+  if (Math.abs(pct) < 0.05) return '±0 %';
+  const sign = pct > 0 ? '+' : '-';
+  const a = Math.abs(pct);
+  return `${sign}${a >= 100 ? INT.format(Math.round(a)) : a.toFixed(1)} %`;
+}
+
+/**
+ * A difference of two ratios in percentage points: 0.005 -> "+0.5 pp", -0.0001 -> "-0.01 pp"
+ * (two significant figures below 0.1 pp), 0 -> "±0 pp". For error-rate changes.
+ */
+export function fmtChangePp(fraction: Num): string {
+  if (missing(fraction)) return '—';
+  const pp = fraction * 100;
+  if (pp === 0) return '±0 pp';
+  const sign = pp > 0 ? '+' : '-';
+  const a = Math.abs(pp);
+  return `${sign}${a < 0.1 ? Number(a.toPrecision(2)) : a.toFixed(1)} pp`;
+}
+
+/** US dollars with cents and thousands separators: 1234.5 -> "$1,234.50"; negative -> "-$3.00". */
+export function fmtUsd(usd: Num): string {
+  if (missing(usd)) return '—';
+  const s = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(Math.abs(usd));
+  return `${usd < 0 ? '-' : ''}$${s}`;
+}

@@ -10,10 +10,27 @@ import { redactResult } from './redact.js';
 /** File name of the JUnit XML inside a run's output directory. */
 export const JUNIT_FILE = 'junit.xml';
 
-interface Case {
+/** One JUnit test case: passed, failed (with a failure) or skipped (with the reason). */
+export interface JunitCase {
   classname: string;
   name: string;
   failure?: { type: string; message: string; detail: string };
+  /** Not evaluated: the reason (a <skipped message>). */
+  skipped?: string;
+}
+
+/** One test suite, rendered by {@link junitDocument}. */
+export interface JunitSuite {
+  name: string;
+  cases: readonly JunitCase[];
+  /** Suite time in s, already formatted ("12.345"). */
+  time: string;
+  /** ISO date the suite started. */
+  timestamp: string;
+  hostname: string;
+  properties: ReadonlyArray<readonly [string, string]>;
+  /** Lines for <system-out>; none: no element. */
+  systemOut: readonly string[];
 }
 
 /**
@@ -30,7 +47,7 @@ interface Case {
 export function renderJunit(result: RunResult): string {
   const r = redactResult(result);
   const suite = `capbench.${r.scenario.id}`;
-  const cases: Case[] = [];
+  const cases: JunitCase[] = [];
   for (const t of r.thresholds) {
     const measured = t.actual === null ? 'not measured (too few samples or no data)' : `${fmtNum(t.actual)} ${t.unit}`;
     cases.push({
@@ -70,10 +87,9 @@ export function renderJunit(result: RunResult): string {
         : undefined,
   });
 
-  const failures = cases.filter((c) => c.failure).length;
   const wall = wallDurationS(r);
   const time = Number.isFinite(wall) && wall >= 0 ? wall.toFixed(3) : '0';
-  const props: Array<[string, string]> = [
+  const properties: Array<[string, string]> = [
     ['runId', r.runId],
     ['status', r.status],
     ['loop', r.loop],
@@ -84,28 +100,43 @@ export function renderJunit(result: RunResult): string {
     ...r.targets.map((t): [string, string] => [`target.${t.store}`, describeTarget(t)]),
     ['capbench', r.tool.version],
   ];
+  return junitDocument({ name: suite, cases, time, timestamp: r.startedAt, hostname: r.machine.hostname, properties, systemOut: [...r.harness.notes, ...r.notes] });
+}
+
+/**
+ * A JUnit XML document with one suite: a <testsuites> root (named "capbench") holding the
+ * <testsuite> with its properties, its cases and, when there are lines, a <system-out>.
+ * Every name, message and value is XML-escaped.
+ *
+ * @returns UTF-8 XML text ending with a newline.
+ */
+export function junitDocument(s: JunitSuite): string {
+  const failures = s.cases.filter((c) => c.failure).length;
+  const skipped = s.cases.filter((c) => !c.failure && c.skipped !== undefined).length;
   const lines: string[] = [];
   lines.push('<?xml version="1.0" encoding="UTF-8"?>');
-  lines.push(`<testsuites name="capbench" tests="${cases.length}" failures="${failures}" errors="0" time="${time}">`);
+  lines.push(`<testsuites name="capbench" tests="${s.cases.length}" failures="${failures}" errors="0" time="${s.time}">`);
   lines.push(
-    `  <testsuite name="${x(suite)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="0" time="${time}" timestamp="${x(r.startedAt)}" hostname="${x(r.machine.hostname)}">`,
+    `  <testsuite name="${x(s.name)}" tests="${s.cases.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${s.time}" timestamp="${x(s.timestamp)}" hostname="${x(s.hostname)}">`,
   );
   lines.push('    <properties>');
-  for (const [k, v] of props) lines.push(`      <property name="${x(k)}" value="${x(v)}"/>`);
+  for (const [k, v] of s.properties) lines.push(`      <property name="${x(k)}" value="${x(v)}"/>`);
   lines.push('    </properties>');
-  for (const c of cases) {
+  for (const c of s.cases) {
     const open = `    <testcase classname="${x(c.classname)}" name="${x(c.name)}" time="0"`;
-    if (!c.failure) {
+    if (c.failure) {
+      lines.push(`${open}>`);
+      lines.push(`      <failure type="${x(c.failure.type)}" message="${x(c.failure.message)}">${x(c.failure.detail)}</failure>`);
+      lines.push('    </testcase>');
+    } else if (c.skipped !== undefined) {
+      lines.push(`${open}>`);
+      lines.push(`      <skipped message="${x(c.skipped)}"/>`);
+      lines.push('    </testcase>');
+    } else {
       lines.push(`${open}/>`);
-      continue;
     }
-    lines.push(`${open}>`);
-    lines.push(`      <failure type="${x(c.failure.type)}" message="${x(c.failure.message)}">${x(c.failure.detail)}</failure>`);
-    lines.push('    </testcase>');
   }
-  if (r.harness.notes.length > 0 || r.notes.length > 0) {
-    lines.push(`    <system-out>${x([...r.harness.notes, ...r.notes].join('\n'))}</system-out>`);
-  }
+  if (s.systemOut.length > 0) lines.push(`    <system-out>${x(s.systemOut.join('\n'))}</system-out>`);
   lines.push('  </testsuite>');
   lines.push('</testsuites>');
   return `${lines.join('\n')}\n`;

@@ -154,12 +154,12 @@ export function md(text: string): string {
 }
 
 /** Like {@link md}, for text that starts a line or a list item: also defuses a leading "-", "+", "#", "=", ">" or "1.". */
-function mdItem(text: string): string {
+export function mdItem(text: string): string {
   return md(text).trimStart().replace(/^([-=+#])/, '\\$1').replace(/^(\d+)([.)])/, '$1\\$2');
 }
 
 /** An inline code span that survives any content (fence longer than any backtick run; `|` escaped for tables). */
-function code(text: string): string {
+export function code(text: string): string {
   const flat = text.replace(/[\r\n\u2028\u2029]+/g, ' ').replace(/\|/g, '\\|');
   const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((s) => s.length));
   const fence = '`'.repeat(longest + 1);

@@ -28,7 +28,8 @@ export interface TerminalSummaryOptions {
 }
 
 const ANSI = { reset: '\u001b[0m', bold: '\u001b[1m', dim: '\u001b[2m', red: '\u001b[31m', green: '\u001b[32m', yellow: '\u001b[33m' };
-type Style = keyof typeof ANSI;
+/** An ANSI text style. */
+export type Style = keyof typeof ANSI;
 
 /**
  * Render the end-of-run summary.
@@ -40,12 +41,7 @@ type Style = keyof typeof ANSI;
  */
 export function renderTerminalSummary(result: RunResult, opts: TerminalSummaryOptions): string {
   const r = redactResult(result);
-  const paint = (style: Style | Style[], text: string): string => {
-    if (!opts.color) return text;
-    const styles = Array.isArray(style) ? style : [style];
-    if (styles.length === 0) return text;
-    return `${styles.map((s) => ANSI[s]).join('')}${text}${ANSI.reset}`;
-  };
+  const paint = painter(opts.color);
   const t = (s: string): string => stripControl(s);
   const lines: string[] = [];
 
@@ -74,12 +70,7 @@ export function renderTerminalSummary(result: RunResult, opts: TerminalSummaryOp
       errs === 0 ? '0' : paint('red', `${fmtInt(errs)} (${kinds})`),
     ];
   });
-  const right = [false, true, true, true, true, true, true, false];
-  const widths = header.map((h, i) => Math.max(visibleLength(h), ...rows.map((row) => visibleLength(row[i]!))));
-  const fmtRow = (cells: string[]) =>
-    `  ${cells.map((c, i) => (right[i] ? padStart(c, widths[i]!) : i === cells.length - 1 ? c : padEnd(c, widths[i]!))).join('  ')}`.trimEnd();
-  lines.push(paint('dim', fmtRow(header)));
-  for (const row of rows) lines.push(fmtRow(row));
+  lines.push(...tableLines(header, rows, [false, true, true, true, true, true, true, false], (h) => paint('dim', h)));
   if (rows.length === 0) lines.push('  (no operations recorded)');
   lines.push(paint('dim', '  latency in ms from the intended start; — = too few samples'));
   lines.push('');
@@ -125,6 +116,29 @@ export function renderTerminalSummary(result: RunResult, opts: TerminalSummaryOp
     lines.push(`  claims: ${n('holds')} hold · ${n('refuted') > 0 ? paint('red', `${n('refuted')} refuted`) : '0 refuted'} · ${n('not-measurable')} not measurable here`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** A function that wraps text in ANSI styles when `color` is true, and returns it as is otherwise. */
+export function painter(color: boolean): (style: Style | Style[], text: string) => string {
+  return (style, text) => {
+    if (!color) return text;
+    const styles = Array.isArray(style) ? style : [style];
+    if (styles.length === 0) return text;
+    return `${styles.map((s) => ANSI[s]).join('')}${text}${ANSI.reset}`;
+  };
+}
+
+/**
+ * A table for the terminal: each column padded to its widest cell (ANSI codes not counted),
+ * columns two spaces apart, indented by two; `right[i]` right-aligns column i; the last column
+ * is not padded. The header line goes through `styleHeader`.
+ * @returns the header line, then one line per row.
+ */
+export function tableLines(header: readonly string[], rows: readonly string[][], right: readonly boolean[], styleHeader: (line: string) => string = (l) => l): string[] {
+  const widths = header.map((h, i) => Math.max(visibleLength(h), ...rows.map((row) => visibleLength(row[i] ?? ''))));
+  const fmtRow = (cells: readonly string[]) =>
+    `  ${cells.map((c, i) => (right[i] ? padStart(c, widths[i]!) : i === cells.length - 1 ? c : padEnd(c, widths[i]!))).join('  ')}`.trimEnd();
+  return [styleHeader(fmtRow(header)), ...rows.map(fmtRow)];
 }
 
 // eslint-disable-next-line no-control-regex

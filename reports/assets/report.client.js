@@ -174,8 +174,28 @@
     return String(+(100 - 100 / x).toFixed(6)) + '%';
   }
 
-  throughput('chart-throughput', data.all);
-  data.ops.forEach(function (op, i) {
+  // The compare page (reports/html/compare-report.tsx): per operation, the runs' per-second p99
+  // and throughput overlaid, one colour per run (the baseline drawn a little thicker).
+  var RUN_COLORS = ['#1f5fbf', '#e67e22', '#2e9e5b', '#8e44ad', '#c0392b', '#16a085', '#6b7280', '#b7950b'];
+  function drawCompare(cmp) {
+    cmp.ops.forEach(function (op, i) {
+      var p99 = [], thr = [];
+      op.runs.forEach(function (s, k) {
+        var color = RUN_COLORS[k % RUN_COLORS.length];
+        // Past eight runs the colours repeat: dash the repeats so that no two lines look alike.
+        var extra = { borderWidth: k === 0 ? 2.4 : 1.6 };
+        if (k >= RUN_COLORS.length) extra.borderDash = [6, 3];
+        p99.push(line(cmp.runs[k], color, points(s.t, s.p99, true), extra));
+        thr.push(line(cmp.runs[k], color, points(s.t, s.completed), extra));
+      });
+      timeChart('cmp-op-' + i + '-p99', p99, 'p99 latency (ms)', 'ms', true);
+      timeChart('cmp-op-' + i + '-throughput', thr, 'throughput (ops/s)', 'ops/s', false);
+    });
+  }
+  if (data.compare) drawCompare(data.compare);
+
+  if (data.all) throughput('chart-throughput', data.all);
+  (data.ops || []).forEach(function (op, i) {
     var s = op.series;
     throughput('chart-op-' + i + '-throughput', s);
     timeChart('chart-op-' + i + '-latency', [

@@ -44,7 +44,7 @@ function toSeries(points: readonly SeriesPoint[]): ChartSeries {
 }
 
 /** Contiguous warmup spans of a series; each point covers [t, t + step). */
-function warmupSpans(points: readonly SeriesPoint[]): Array<[number, number]> {
+export function warmupSpans(points: readonly SeriesPoint[]): Array<[number, number]> {
   const sorted = [...points].sort((a, b) => a.t - b.t);
   const spans: Array<[number, number]> = [];
   for (let i = 0; i < sorted.length; i++) {

@@ -50,7 +50,7 @@ export function Charts({ r, spectra }: { r: RunResult; spectra: readonly Spectru
 }
 
 /** A captioned chart canvas the client script draws into; `label` describes it to screen readers. */
-function Chart({ id, caption, label, wide }: { id: string; caption: string; label: string; wide?: boolean }) {
+export function Chart({ id, caption, label, wide }: { id: string; caption: string; label: string; wide?: boolean }) {
   return (
     <figure class={wide ? 'chart wide' : 'chart'}>
       <figcaption>{caption}</figcaption>
