@@ -154,7 +154,7 @@ export function parseLayer(raw: unknown, source: LayerSource): RunSettingsLayerV
   }
   if (source.kind === 'file') throw new UsageError(`Scenario file ${fieldName(source, issue.path)}: ${issue.message.replace(/\.$/, '')}.`);
   const name = fieldName(source, issue.path);
-  const given = source.kind === 'file' ? '' : ` "${String(valueAt(raw, issue.path))}"`;
+  const given = ` "${String(valueAt(raw, issue.path))}"`;
   if (issue.path[0] === 'stages' && source.kind === 'flags') throw new UsageError(`${issue.message}.`);
   throw new UsageError(`Bad ${name}${given}: ${issue.message.replace(/\.$/, '')}.`);
 }
