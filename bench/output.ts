@@ -15,7 +15,7 @@ import type { StepMeasurement } from '../engine/capacity.js';
 import { writeFileAtomic } from '../reports/atomic.js';
 
 /** Version of both shapes. 1 was the undeclared shape of the first benches (see migrateBenchOutput()). */
-export const BENCH_SCHEMA_VERSION = 2;
+export const BENCH_SCHEMA_VERSION = 2 as const;
 
 const n = z.number().nullable();
 const int = z.number().int();

@@ -5,6 +5,7 @@ import {
   driveSearch,
   initialSearchState,
   judgeStep,
+  measureStep,
   nextRate,
   phaseOf,
   rampStartAfter,
@@ -12,6 +13,7 @@ import {
   roundRate,
   type SearchBounds,
 } from '../../engine/capacity.js';
+import type { LoadOutcome } from '../../engine/run.js';
 
 const bounds: SearchBounds = { startRate: 10_000, maxRate: 400_000, minRate: 1_000, resolution: 0.05 };
 
@@ -113,4 +115,49 @@ test('driveSearch stops when told, keeping the interrupted step out of the state
   const capped = await driveSearch(bounds, 10_000, 3, { run: async (rate) => rate, passed: () => true });
   assert.deepEqual(capped.steps, [10_000, 20_000, 40_000]);
   assert.equal(capped.state.firstFail, null);
+});
+
+test('measureStep reads the judged operation out of the engine outcome; an aborted step fails with its reason', () => {
+  const pct = (p99: number | null) => ({ count: 1000, min: 0.01, mean: 0.2, p50: 0.1, p90: 0.5, p99, p999: 2, max: 3 });
+  const op = (name: string, p99: number | null, errors: Record<string, number> = {}) => ({
+    name,
+    path: 'any.path',
+    count: 1000,
+    okCount: 990,
+    errors,
+    warmupCount: 200,
+    warmupOkCount: 200,
+    achievedOpsPerSec: 500,
+    latencyMs: pct(p99),
+    serviceTimeMs: pct(0.9),
+    scheduleLagMs: pct(0.4),
+    series: [],
+  });
+  const outcome = {
+    operations: [op('read', 99), op('write', 1.5, { timeout: 10 })],
+    series: [],
+    rate: { targetOpsPerSec: 500, achievedOpsPerSec: 498, notStarted: 0, flagged: false, reasons: [] },
+    harness: { eventLoopLagMs: pct(1), cpuPct: { mean: 50, max: 60 }, bottleneck: false, notes: [] },
+    schedule: { arrival: 'constant' as const, stages: [], warmupS: 1, workers: 1, maxInFlight: 10 },
+    startedAt: '',
+    endedAt: '',
+    aborted: false,
+  } as unknown as LoadOutcome;
+  const c = { maxP99Ms: 5, requireUnflagged: true, maxErrorRate: 0 };
+  const { step, acknowledged } = measureStep(outcome, 'write', 500, c);
+  assert.equal(acknowledged, 1190, 'measured and warmup operations acknowledged');
+  assert.equal(step.targetOpsPerSec, 500);
+  assert.equal(step.achievedOpsPerSec, 498);
+  assert.deepEqual(step.latencyMs, { p50: 0.1, p99: 1.5, p999: 2, max: 3 });
+  assert.equal(step.errors, 10);
+  assert.deepEqual(step.errorsByKind, { timeout: 10 });
+  assert.equal(step.passed, false, 'the other operation\'s p99 is not judged, but this one\'s errors are');
+  assert.deepEqual(step.failReasons, ['10 errors (1.0%)']);
+  assert.equal(measureStep(outcome, 'read', 500, c).step.failReasons[0], 'p99 99 ms ≥ 5 ms');
+  const aborted = measureStep({ ...outcome, operations: [op('write', 1.5)], aborted: true, abortReason: 'interrupted (Ctrl-C)' }, 'write', 500, c).step;
+  assert.equal(aborted.passed, false);
+  assert.deepEqual(aborted.failReasons, ['aborted: interrupted (Ctrl-C)']);
+  const missing = measureStep(outcome, 'nope', 500, c).step;
+  assert.equal(missing.count, 0);
+  assert.deepEqual(missing.failReasons, ['no operation completed', 'too few samples for a p99']);
 });
