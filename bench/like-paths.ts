@@ -37,7 +37,7 @@ import { openStoreClients } from '../targets/clients.js';
 import { parseArgv, parseSearchFlags, RETRY_OTHERS_PCT, searchCommand, storeUrlFlags, type SearchDefaults } from './flags.js';
 import { cpuUsPerOp, judgeTenX, parseProcStat, TEN_X_HOLDS_AT, type TenXVerdict } from './like-paths-verdict.js';
 import { BENCH_SCHEMA_VERSION, writeBenchOutput, type PathComparisonOutput, type PathComparisonSettings, type PathReport, type PathStep } from './output.js';
-import { alignRows, benchInterrupt, CPUS, fixedRow, likesCheck, log, mean, othersPct, out, probeTargets, redactedUrls, runBench, sleep, targetRecord, type Targets } from './search-common.js';
+import { alignRows, benchDriver, benchInterrupt, CPUS, likesCheck, log, mean, othersPct, out, probeTargets, redactedUrls, runBench, sleep, STEP_COLUMNS, stepTable, targetRecord, type Targets } from './search-common.js';
 
 const NAME = 'like-paths';
 /** The likes paths, from the registry (reference-impl/registry.ts). */
@@ -186,43 +186,20 @@ async function runStep(ctx: Ctx, path: string, options: ViralLikeSpikeOptions, r
   return { ...step, path, phase, clientCpuPct, serverCpuPct, machineCpuPct, othersCpuPct: othersPct(machineCpuPct, clientCpuPct, serverCpuPct) };
 }
 
-const COLS = [
-  ['phase', 6],
-  ['target/s', 9],
-  ['achieved/s', 10],
-  ['p50 ms', 7],
-  ['p99 ms', 7],
-  ['svc p50', 7],
-  ['lag p99', 7],
-  ['client', 6],
-  ['server', 6],
-  ['others', 6],
-  ['machine', 7],
-] as const;
-const WIDTHS = COLS.map(([, w]) => w);
-
-/** Header line of the step table. */
-function stepHeader(): string {
-  return `${fixedRow(COLS.map(([h]) => h), WIDTHS)}  result`;
-}
-
-/** One step as a table row: rates ops/s, latencies ms, CPU %, then PASS or FAIL with the reasons. */
-function stepRow(r: PathStep): string {
-  const cells = [
-    r.phase,
-    fmtInt(r.targetOpsPerSec),
-    fmtInt(r.achievedOpsPerSec),
-    fmtNum(r.latencyMs.p50),
-    fmtNum(r.latencyMs.p99),
-    fmtNum(r.serviceTimeMs.p50),
-    fmtNum(r.scheduleLagP99Ms),
-    fmtPct(r.clientCpuPct),
-    fmtPct(r.serverCpuPct),
-    fmtPct(r.othersCpuPct),
-    fmtPct(r.machineCpuPct),
-  ];
-  return `${fixedRow(cells, WIDTHS)}  ${r.passed ? 'PASS' : `FAIL: ${r.failReasons.join('; ')}`}`;
-}
+/** The step table: the shared columns, the service time, the server's CPU. */
+const TABLE = stepTable<PathStep>([
+  STEP_COLUMNS.phase,
+  STEP_COLUMNS.target,
+  STEP_COLUMNS.achieved,
+  STEP_COLUMNS.p50,
+  STEP_COLUMNS.p99,
+  ['svc p50', 7, (r) => fmtNum(r.serviceTimeMs.p50)],
+  STEP_COLUMNS.lag,
+  STEP_COLUMNS.client,
+  ['server', 6, (r) => fmtPct(r.serverCpuPct)],
+  STEP_COLUMNS.others,
+  STEP_COLUMNS.machine,
+]);
 
 /** Open clients of a path's stores, run `f` with a like counter on them, close them. */
 async function withCounter<T>(ctx: Ctx, path: string, f: (c: LikeCounter) => Promise<T>): Promise<T> {
@@ -266,25 +243,17 @@ async function measurePath(ctx: Ctx, path: string): Promise<PathReport> {
   log(`resetting and seeding ${path} (viral-like-spike load phase)`);
   await viralLikeSpike.reset(options, sctx);
   await viralLikeSpike.seed(options, sctx);
-  out(stepHeader());
+  out(TABLE.header);
   report.common = await runStep(ctx, path, options, s.commonRate, 'common', acked);
-  out(stepRow(report.common));
+  out(TABLE.row(report.common));
   await sleep(s.pauseS * 1000);
   if (!ctx.signal.aborted) {
-    const found = await driveSearch<PathStep>(s.bounds, s.bounds.startRate, s.maxSteps, {
-      run: async (rate, phase) => {
-        const step = await runStep(ctx, path, options, rate, phase, acked);
-        out(stepRow(step));
-        return step;
-      },
-      passed: (step) => step.passed,
-      retry: (step) => s.retryOthersPct !== null && (step.othersCpuPct ?? 0) >= s.retryOthersPct,
-      supersede: (step) => {
-        step.superseded = true;
-      },
-      stopped: () => ctx.signal.aborted,
-      pause: () => sleep(s.pauseS * 1000),
-    });
+    const found = await driveSearch(
+      s.bounds,
+      s.bounds.startRate,
+      s.maxSteps,
+      benchDriver(s, ctx.signal, (rate, phase) => runStep(ctx, path, options, rate, phase, acked), (step) => out(TABLE.row(step))),
+    );
     report.steps = found.steps;
     report.bestOpsPerSec = found.best;
     report.firstFailOpsPerSec = found.state.firstFail;

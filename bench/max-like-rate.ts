@@ -45,7 +45,7 @@ import {
   type RedisBenchmarkRecord,
 } from './output.js';
 import { displayCommand, findOnPath, parseRedisBenchmarkQuiet, redisBenchmarkArgs, runRedisBenchmark, type RedisBenchmarkPlan } from './redis-benchmark.js';
-import { alignRows, benchInterrupt, CPUS, fixedRow, likesCheck, log, mean, othersPct, out, probeTargets, redactedUrls, runBench, sleep, targetRecord } from './search-common.js';
+import { alignRows, benchDriver, benchInterrupt, CPUS, likesCheck, log, mean, othersPct, out, probeTargets, redactedUrls, runBench, sleep, STEP_COLUMNS, stepTable, targetRecord } from './search-common.js';
 
 const NAME = 'max-like-rate';
 const PATH = 'likes.redis-counter';
@@ -182,68 +182,35 @@ async function runStep(ctx: Ctx, workers: number, rate: number, phase: SearchPha
   };
 }
 
-const COLS = [
-  ['thr', 3],
-  ['phase', 6],
-  ['target/s', 9],
-  ['achieved/s', 10],
-  ['p50 ms', 7],
-  ['p99 ms', 7],
-  ['p99.9 ms', 8],
-  ['lag p99', 7],
-  ['client', 6],
-  ['redis', 6],
-  ['others', 6],
-  ['machine', 7],
-  ['flagged', 7],
-] as const;
-const WIDTHS = COLS.map(([, w]) => w);
-
-/** Header line of the step table (columns as COLS, then the verdict). */
-function stepHeader(): string {
-  return `${fixedRow(COLS.map(([h]) => h), WIDTHS)}  result`;
-}
-
-/** One step as a table row: rates in ops/s, latencies in ms, CPU in %, then PASS or FAIL with the reasons. */
-function stepRow(r: CapacityStep): string {
-  const cells = [
-    String(r.workers),
-    r.phase,
-    fmtInt(r.targetOpsPerSec),
-    fmtInt(r.achievedOpsPerSec),
-    fmtNum(r.latencyMs.p50),
-    fmtNum(r.latencyMs.p99),
-    fmtNum(r.latencyMs.p999),
-    fmtNum(r.scheduleLagP99Ms),
-    fmtPct(r.clientCpuPct),
-    fmtPct(r.redisCpuPct),
-    fmtPct(r.othersCpuPct),
-    fmtPct(r.machineCpuPct),
-    r.flagged ? 'yes' : 'no',
-  ];
-  return `${fixedRow(cells, WIDTHS)}  ${r.passed ? 'PASS' : `FAIL: ${r.failReasons.join('; ')}`}`;
-}
+/** The step table: worker threads, the shared columns, p99.9, Redis's CPU, the engine's flag. */
+const TABLE = stepTable<CapacityStep>([
+  ['thr', 3, (r) => String(r.workers)],
+  STEP_COLUMNS.phase,
+  STEP_COLUMNS.target,
+  STEP_COLUMNS.achieved,
+  STEP_COLUMNS.p50,
+  STEP_COLUMNS.p99,
+  ['p99.9 ms', 8, (r) => fmtNum(r.latencyMs.p999)],
+  STEP_COLUMNS.lag,
+  STEP_COLUMNS.client,
+  ['redis', 6, (r) => fmtPct(r.redisCpuPct)],
+  STEP_COLUMNS.others,
+  STEP_COLUMNS.machine,
+  ['flagged', 7, (r) => (r.flagged ? 'yes' : 'no')],
+]);
 
 /** Search the highest passing rate with `workers` threads. */
 async function search(ctx: Ctx, workers: number, bestSoFar: number | null): Promise<CapacitySearchRun> {
   const start = rampStartAfter(ctx.s.bounds, bestSoFar);
   out();
   out(`${workers} worker thread${workers > 1 ? 's' : ''} (${workers} Redis connection${workers > 1 ? 's' : ''}), ramp from ${fmtRate(start)}:`);
-  out(stepHeader());
-  const found = await driveSearch<CapacityStep>(ctx.s.bounds, start, ctx.s.maxSteps, {
-    run: async (rate, phase) => {
-      const step = await runStep(ctx, workers, rate, phase);
-      out(stepRow(step));
-      return step;
-    },
-    passed: (step) => step.passed,
-    retry: (step) => ctx.s.retryOthersPct !== null && (step.othersCpuPct ?? 0) >= ctx.s.retryOthersPct,
-    supersede: (step) => {
-      step.superseded = true;
-    },
-    stopped: () => ctx.signal.aborted,
-    pause: () => sleep(ctx.s.pauseS * 1000),
-  });
+  out(TABLE.header);
+  const found = await driveSearch(
+    ctx.s.bounds,
+    start,
+    ctx.s.maxSteps,
+    benchDriver(ctx.s, ctx.signal, (rate, phase) => runStep(ctx, workers, rate, phase), (step) => out(TABLE.row(step))),
+  );
   return { workers, rampStartOpsPerSec: start, steps: found.steps, bestOpsPerSec: found.best };
 }
 

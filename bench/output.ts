@@ -88,6 +88,9 @@ export const LikesCheckSchema = z
   .strict();
 export type LikesCheck = z.infer<typeof LikesCheckSchema>;
 
+/** CPU over a step: the capbench process and the other processes in % of one core, the machine in % of all cores. */
+const StepCpu = { clientCpuPct: n, machineCpuPct: n, othersCpuPct: n };
+
 const ServerSchema = RunResultSchema.shape.targets.element.extend({ url: z.string() }).strict();
 
 /** What every bench file starts with. */
@@ -112,14 +115,10 @@ export const CapacityStepSchema = StepMeasurementSchema.extend({
   workers: int,
   /** ramp / bisect / down, or retry: the same rate once more because other processes loaded the machine. */
   phase: PhaseSchema,
-  /** The capbench process (all threads) over the measured seconds, % of one core (includes spin-waiting before sends). */
-  clientCpuPct: n,
+  /** CPU over the measured seconds (the client's includes spin-waiting before sends; others = machine minus client minus Redis). */
+  ...StepCpu,
   /** Redis (INFO cpu used_cpu_user + used_cpu_sys) over the measured seconds, % of one core. */
   redisCpuPct: n,
-  /** The whole machine over the measured seconds, % of all cores. */
-  machineCpuPct: n,
-  /** Other processes over the measured seconds (machine minus client minus Redis), % of one core. */
-  othersCpuPct: n,
   /** Event-loop delay p99 of the busiest load thread, ms. */
   eventLoopDelayP99Ms: n,
   /** The engine's own verdict: the harness, not the target, limited the run. */
@@ -198,11 +197,10 @@ export const PathStepSchema = StepMeasurementSchema.extend({
   path: z.string(),
   /** common (the moderate rate), a search phase, or retry. */
   phase: z.enum(['ramp', 'bisect', 'down', 'retry', 'common']),
-  clientCpuPct: n,
+  /** CPU over the whole step (others = machine minus client minus server). */
+  ...StepCpu,
   /** The path's server processes (redis-server, or every postgres process), % of one core. */
   serverCpuPct: n,
-  machineCpuPct: n,
-  othersCpuPct: n,
 }).strict();
 export type PathStep = z.infer<typeof PathStepSchema>;
 

@@ -8,8 +8,9 @@
 import { setMaxListeners } from 'node:events';
 import { onInterrupt } from '../cli/interrupt.js';
 import { CapbenchError, UsageError, describeError, redactUrl } from '../core/errors.js';
-import { round1 } from '../core/format.js';
+import { fmtInt, fmtNum, fmtPct, round1 } from '../core/format.js';
 import type { Connection, ServerInfo, StoreName } from '../core/target.js';
+import type { SearchPhase, StepDriver, StepMeasurement } from '../engine/capacity.js';
 import { machineInfo } from '../engine/machine.js';
 import { isLoopbackHost } from '../targets/local/net.js';
 import { getTarget, resolveConnection } from '../targets/registry.js';
@@ -93,6 +94,69 @@ export function likesCheck(acknowledged: number, total: { posts: number; likes: 
     stored: total.likes,
     lost: null,
     note: `${total.posts} counters found instead of the ${seeded} seeded: another process reset or wrote ${what} during the bench, so no loss figure`,
+  };
+}
+
+/** The figures of a step every step table shows (engine/capacity.ts StepMeasurement, a phase, CPU). */
+type TableStep = Pick<StepMeasurement, 'targetOpsPerSec' | 'achievedOpsPerSec' | 'latencyMs' | 'scheduleLagP99Ms' | 'passed' | 'failReasons'> & {
+  phase: string;
+  clientCpuPct: number | null;
+  othersCpuPct: number | null;
+  machineCpuPct: number | null;
+};
+
+/** A column of a step table: header, width, and the step's cell (rates ops/s, latencies ms, CPU %: the unit is in the header). */
+export type StepColumn<S> = readonly [header: string, width: number, cell: (step: S) => string];
+
+/** The columns both benches' step tables share, by name. */
+export const STEP_COLUMNS = {
+  phase: ['phase', 6, (r) => r.phase],
+  target: ['target/s', 9, (r) => fmtInt(r.targetOpsPerSec)],
+  achieved: ['achieved/s', 10, (r) => fmtInt(r.achievedOpsPerSec)],
+  p50: ['p50 ms', 7, (r) => fmtNum(r.latencyMs.p50)],
+  p99: ['p99 ms', 7, (r) => fmtNum(r.latencyMs.p99)],
+  lag: ['lag p99', 7, (r) => fmtNum(r.scheduleLagP99Ms)],
+  client: ['client', 6, (r) => fmtPct(r.clientCpuPct)],
+  others: ['others', 6, (r) => fmtPct(r.othersCpuPct)],
+  machine: ['machine', 7, (r) => fmtPct(r.machineCpuPct)],
+} as const satisfies Record<string, StepColumn<TableStep>>;
+
+/**
+ * A step table of `columns`, each cell right-aligned to its column's width, then the verdict:
+ * PASS, or FAIL with the reasons.
+ */
+export function stepTable<S extends TableStep>(columns: readonly StepColumn<S>[]): { header: string; row(step: S): string } {
+  const widths = columns.map(([, w]) => w);
+  return {
+    header: `${fixedRow(columns.map(([h]) => h), widths)}  result`,
+    row: (r) => `${fixedRow(columns.map(([, , cell]) => cell(r)), widths)}  ${r.passed ? 'PASS' : `FAIL: ${r.failReasons.join('; ')}`}`,
+  };
+}
+
+/**
+ * The StepDriver both benches give driveSearch(): run and print a step, retry a failing one
+ * during which other processes used at least retryOthersPct % of a core, stop once `signal`
+ * aborts, pause between steps.
+ */
+export function benchDriver<S extends StepMeasurement & { othersCpuPct: number | null }>(
+  s: Pick<SearchSettings, 'retryOthersPct' | 'pauseS'>,
+  signal: AbortSignal,
+  run: (rate: number, phase: SearchPhase | 'retry') => Promise<S>,
+  print: (step: S) => void,
+): StepDriver<S> {
+  return {
+    run: async (rate, phase) => {
+      const step = await run(rate, phase);
+      print(step);
+      return step;
+    },
+    passed: (step) => step.passed,
+    retry: (step) => s.retryOthersPct !== null && (step.othersCpuPct ?? 0) >= s.retryOthersPct,
+    supersede: (step) => {
+      step.superseded = true;
+    },
+    stopped: () => signal.aborted,
+    pause: () => sleep(s.pauseS * 1000),
   };
 }
 
