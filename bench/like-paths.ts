@@ -371,7 +371,7 @@ async function main(argv: readonly string[]): Promise<number> {
       out(`  why: ${verdict.reason}.`);
       out(`  rule: ${verdict.rule}.`);
     } else {
-      out(`claim "INCR is ~10x faster than DB writes": not measured (needs both ${CLAIM_PATHS.redis} and ${CLAIM_PATHS.db} in --paths).`);
+      out(`claim "INCR is ~10x faster than DB writes": not measured (${interrupted() ? 'interrupted before both paths were measured' : `needs both ${CLAIM_PATHS.redis} and ${CLAIM_PATHS.db} in --paths`}).`);
     }
     const others = reports.flatMap((r) => [r.common, ...r.steps]).map((x) => x?.othersCpuPct ?? null).filter((x): x is number => x !== null);
     if (others.length) out(`machine load: other processes used ${Math.round(Math.min(...others))}-${fmtPct(Math.max(...others))} of a core across the steps (mean ${fmtPct(mean(others))}).`);
@@ -394,7 +394,7 @@ async function main(argv: readonly string[]): Promise<number> {
         id: 'likes.incr-10x-db',
         source: '000 · Likes System',
         claim: 'Atomic increments (INCR post:123:likes) are 10x faster than DB writes',
-        ...(verdict ?? { verdict: 'not-measurable' as const, reason: `${CLAIM_PATHS.redis} and ${CLAIM_PATHS.db} were not both measured` }),
+        ...(verdict ?? { verdict: 'not-measurable' as const, reason: `${CLAIM_PATHS.redis} and ${CLAIM_PATHS.db} were not both measured${interrupted() ? ' (interrupted)' : ''}` }),
       },
     };
     try {
