@@ -113,3 +113,12 @@ export function round1(n: number | null): number | null;
 export function round1(n: number | null): number | null {
   return n === null ? null : Math.round(n * 10) / 10;
 }
+
+/**
+ * A figure already in percent, rounded to a whole number, with unit: 42.4 -> "42 %",
+ * 136.2 -> "136 %" (CPU in % of one core exceeds 100 on several cores). For a 0..1 ratio use
+ * fmtRatioPct().
+ */
+export function fmtPct(percent: Num): string {
+  return missing(percent) ? '—' : `${Math.round(percent)} %`;
+}
