@@ -44,6 +44,17 @@ export function fmtRate(opsPerSec: Num): string {
   return missing(opsPerSec) ? '—' : `${fmtNum(opsPerSec)} ops/s`;
 }
 
+/**
+ * US dollars: cents below $100 ("$23.36", "$0.50"), whole dollars with separators from $100
+ * ("$1,314"): list prices times hours carry no more precision than that.
+ */
+export function fmtUsd(usd: Num): string {
+  if (missing(usd)) return '—';
+  const sign = usd < 0 ? '-' : '';
+  const a = Math.abs(usd);
+  return `${sign}$${a < 100 ? a.toFixed(2) : INT.format(Math.round(a))}`;
+}
+
 /** Seconds with unit: 50 -> "50 s", 0.25 -> "0.25 s". */
 export function fmtS(s: Num): string {
   return missing(s) ? '—' : `${fmtNum(s)} s`;
