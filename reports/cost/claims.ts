@@ -79,7 +79,7 @@ function likesClaim(r: RunResult, book: PriceBook, c: LikesClaim, opts: { stores
   const layout = line.nodes > 1 ? `${line.nodes} × ${line.offer}` : line.offer;
   return {
     ...base,
-    measured: `${footprint} → ${layout} = ${fmtUsd(line.monthlyUsd)}/month`,
+    measured: `${footprint} → ${layout} = ${fmtUsd(line.monthlyUsd)}/month${line.why ? ` (${line.why.split(':')[0]})` : ''}`,
     verdict: within(line.monthlyUsd, c.seedUsd) ? 'holds' : 'refuted',
     note: [rule(c.seedUsd), ...extra].join(' '),
   };

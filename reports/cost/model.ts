@@ -116,7 +116,9 @@ export function projectCost(r: RunResult, book: PriceBook, scale: Scale, opts: C
     if (storeLines.length === 0) {
       storeLines.push({ store: n.store, provider: '—', product: '—', offer: null, nodes: 0, shards: 0, sizing: '', monthlyUsd: null, chosen: false, items: [], why: `the price book ${book.source} has no offer for ${n.store}` });
     }
-    const best = storeLines.filter((l) => l.monthlyUsd !== null).sort((a, b) => a.monthlyUsd! - b.monthlyUsd!)[0];
+    // Like for like first: a line that keeps fewer copies than the store needs counts only when no other is priced.
+    const priced = storeLines.filter((l) => l.monthlyUsd !== null).sort((a, b) => a.monthlyUsd! - b.monthlyUsd!);
+    const best = priced.find((l) => !fewerCopies.has(l)) ?? priced[0];
     if (best) best.chosen = true;
     lines.push(...storeLines);
   }
@@ -171,6 +173,17 @@ export function productsFor(book: PriceBook, store: string): Array<[string, Pric
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
+/** Lines whose plan or serverless offer keeps fewer copies of the data than the store needs (see COPIES). */
+const fewerCopies = new WeakSet<CostLine>();
+
+/** Mark a plan or serverless line that keeps `kept` copies when the store needs more, and say so on it. */
+function checkCopies(line: CostLine, kept: number, n: StoreNeed): CostLine {
+  if (line.monthlyUsd === null || kept >= n.copies) return line;
+  fewerCopies.add(line);
+  line.why = `keeps ${kept} cop${kept > 1 ? 'ies' : 'y'} of the data where the model asks for ${n.copies}: not like for like, so it counts in the total only when nothing else is priced`;
+  return line;
+}
+
 function item(e: PriceEntry, quantity: number, description: string): CostItem {
   return { entry: e.id, description, quantity: round4(quantity), unit: e.unit, unitPriceUsd: e.priceUsd, monthlyUsd: round2(quantity * e.priceUsd), source: e.source, readAt: e.readAt };
 }
@@ -206,10 +219,11 @@ function sizeProduct(n: StoreNeed, key: string, entries: PriceEntry[]): CostLine
       items.push(item(e, millions, `${fmtNum(millions)} million ${e.offer} (${fmtRate(ops)} × ${fmtInt(SECONDS_PER_MONTH)} s)`));
     }
     const monthly = round2(items.reduce((a, i) => a + i.monthlyUsd, 0));
-    return { ...base, offer: offer || product, nodes: 0, shards: 0, sizing: `serverless: billed on ${fmtNum(gb)} GB stored${requests.length ? ` and ${fmtRate(n.opsPerSec)} of requests` : ''}`, monthlyUsd: monthly, items };
+    const line: CostLine = { ...base, offer: offer || product, nodes: 0, shards: 0, sizing: `serverless: billed on ${fmtNum(gb)} GB stored${requests.length ? ` and ${fmtRate(n.opsPerSec)} of requests` : ''}`, monthlyUsd: monthly, items };
+    return checkCopies(line, Math.max(...entries.map((e) => e.copiesIncluded ?? 1)), n);
   }
 
-  type Fit = { line: CostLine; shards: number };
+  type Fit = { line: CostLine; shards: number; plan?: PriceEntry };
   const fits: Fit[] = [];
   const misses: string[] = [];
   for (const c of compute) {
@@ -255,6 +269,7 @@ function sizeProduct(n: StoreNeed, key: string, entries: PriceEntry[]): CostLine
     const layout = c.unit === 'month' ? 'one plan' : `${shards} shard${shards > 1 ? 's' : ''} × ${n.copies} cop${n.copies > 1 ? 'ies' : 'y'}${(c.copiesIncluded ?? 1) > 1 ? ` (${c.copiesIncluded} per billed unit)` : ''}`;
     fits.push({
       shards,
+      ...(c.unit === 'month' ? { plan: c } : {}),
       line: { ...base, offer: c.offer, nodes, shards, sizing: `${capText}; ${layout}`, monthlyUsd: round2(items.reduce((a, i) => a + i.monthlyUsd, 0)), items },
     });
   }
@@ -262,7 +277,8 @@ function sizeProduct(n: StoreNeed, key: string, entries: PriceEntry[]): CostLine
   if (fits.length > 0) {
     const best = fits[0]!;
     if (best.shards > 1 && n.store === 'postgres') best.line.why = `beyond one instance: ${best.shards} shards (e.g. Citus, seed 000 · Nuclear Option: Sharding)`;
-    return best.line;
+    // Node offers are billed per copy (nodes = shards x copies); a plan keeps the copies it includes.
+    return best.plan ? checkCopies(best.line, best.plan.copiesIncluded ?? 1, n) : best.line;
   }
   return { ...base, offer: null, nodes: 0, shards: 0, sizing: '', monthlyUsd: null, items: [], why: `no offer fits: ${misses.join('; ')}` };
 }

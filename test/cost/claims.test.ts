@@ -19,8 +19,8 @@ test('a likes run gets the five cost claims with the ids the claims register use
   assert.equal(ec.verdict, 'refuted');
   assert.equal(ec.measured, '1M posts × 80 B (likes.redis-counter) = 76.3 MiB, sized at 95.4 MiB → 2 × cache.t4g.micro = $23.36/month');
   assert.match(ec.note!, /within a factor of 1\.5 of the seed's \$300 \(\$200 to \$450\/month\)\. The seed's cache\.r6g\.large: \$150\/month a node, \$301 for a primary and a replica/);
-  assert.match(claims[1]!.measured, /→ Essentials 250 MB = \$5\.00\/month$/);
-  assert.match(claims[2]!.measured, /→ Fixed 250MB = \$10\.00\/month$/);
+  assert.match(claims[1]!.measured, /→ Essentials 250 MB = \$5\.00\/month \(keeps 1 copy of the data where the model asks for 2\)$/);
+  assert.match(claims[2]!.measured, /→ Fixed 250MB = \$10\.00\/month \(keeps 1 copy/);
   assert.match(claims[2]!.note!, /each sustained like\/s adds \$5\.26\/month/);
   for (const c of claims.slice(3)) {
     assert.equal(c.verdict, 'not-measurable');

@@ -95,11 +95,15 @@ test('a store no product fits is a line with the reason; the built-in book sizes
   const cost = projectCost(likesRun(), builtIn, { posts: 1e6 }, { storesOfPath });
   // 1M x 80 B = 8e7 B, sized 1e8 B: cache.t4g.micro (0.5 GiB x 0.75 = 402,653,184 B) fits one shard; 2 nodes x 730 h x $0.016 = $23.36.
   const ec = cost.lines.find((l) => /ElastiCache/.test(l.product))!;
-  assert.deepEqual([ec.offer, ec.nodes, ec.monthlyUsd, ec.chosen], ['cache.t4g.micro', 2, 23.36, false]);
-  // Redis Cloud Essentials 250 MB ($5) is cheaper still and is the line counted.
-  const chosen = cost.lines.find((l) => l.chosen)!;
-  assert.deepEqual([chosen.product, chosen.offer, chosen.monthlyUsd], ['Redis Cloud Essentials', 'Essentials 250 MB', 5]);
-  assert.equal(cost.totalMonthlyUsd, 5);
+  assert.deepEqual([ec.offer, ec.nodes, ec.monthlyUsd, ec.chosen], ['cache.t4g.micro', 2, 23.36, true]);
+  // Redis Cloud Essentials 250 MB ($5) is cheaper, but keeps one copy where the model asks for two: not counted.
+  const rc = cost.lines.find((l) => l.product === 'Redis Cloud Essentials')!;
+  assert.deepEqual([rc.offer, rc.monthlyUsd, rc.chosen], ['Essentials 250 MB', 5, false]);
+  assert.match(rc.why!, /^keeps 1 copy of the data where the model asks for 2: not like for like/);
+  assert.equal(cost.totalMonthlyUsd, 23.36);
+  // With nothing else priced, the one-copy plan is counted (and says why it is not like for like).
+  const plansOnly = projectCost(likesRun(), { ...builtIn, entries: builtIn.entries.filter((e) => e.product === 'Redis Cloud Essentials') }, { posts: 1e6 }, { storesOfPath });
+  assert.deepEqual([plansOnly.lines[0]!.chosen, plansOnly.totalMonthlyUsd], [true, 5]);
 });
 
 test('applyCost adds the cost and replaces earlier cost claims, leaving the others', () => {
