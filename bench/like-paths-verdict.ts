@@ -6,6 +6,7 @@
  *
  * Rates in likes (operations) per second, latencies in ms.
  */
+import { fmtRatio } from '../core/format.js';
 
 /** What one path's rate search established. Rates in ops/s. */
 export interface SearchBracket {
@@ -92,12 +93,6 @@ export function judgeTenX(
 export function cpuUsPerOp(cpuPct: number | null, opsPerSec: number | null): number | null {
   if (cpuPct === null || opsPerSec === null || !(opsPerSec > 0)) return null;
   return (cpuPct / 100 / opsPerSec) * 1e6;
-}
-
-/** A ratio as "12.3×" (3 significant digits), or "—" when null. */
-export function fmtRatio(x: number | null | undefined): string {
-  if (x === null || x === undefined || !Number.isFinite(x)) return '—';
-  return `${Number(x.toPrecision(3))}×`;
 }
 
 /** Clock ticks per second of /proc/<pid>/stat utime and stime (USER_HZ, 100 on Linux). */

@@ -1,133 +1,21 @@
 /**
- * What the rate-search benches (max-like-rate, like-paths) share: the flags of the search
- * itself and their validation, the measurement of one step from the engine's outcome, and
- * small output helpers. Each bench adds its own flags and CPU columns.
+ * What the rate-search benches (max-like-rate, like-paths) share besides their flags
+ * (bench/flags.ts), the search (engine/capacity.ts) and their JSON shapes (bench/output.ts):
+ * resolving and probing the targets, the likes-lost check, CPU arithmetic, table layout,
+ * the interrupt handler and the entry point. Output goes to stdout (tables, results) and
+ * stderr (progress, errors).
  */
-import { parseArgs } from 'node:util';
-import { UsageError, describeError } from '../core/errors.js';
-import { parseDurationS } from '../core/units.js';
-import type { LoadOutcome } from '../engine/run.js';
-import { judgeStep, type SearchBounds, type StepCriteria } from './like-rate-search.js';
-
-/** parseArgs option specs of the flags every search bench takes. */
-export const SEARCH_FLAG_OPTIONS = {
-  quick: { type: 'boolean' },
-  'p99-ms': { type: 'string' },
-  'allow-flagged': { type: 'boolean' },
-  start: { type: 'string' },
-  max: { type: 'string' },
-  min: { type: 'string' },
-  resolution: { type: 'string' },
-  step: { type: 'string' },
-  warmup: { type: 'string' },
-  posts: { type: 'string' },
-  out: { type: 'string' },
-  'redis-url': { type: 'string' },
-  db: { type: 'string' },
-  'allow-remote': { type: 'boolean' },
-  seed: { type: 'string' },
-  'no-retry': { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-type FlagSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
-
-/**
- * Parse argv with the search flags plus a bench's own.
- * @returns parseArgs' values.
- * @throws UsageError for an unknown flag or a missing value, pointing at --help.
- */
-export function parseBenchArgs(argv: readonly string[], own: FlagSpec): Record<string, string | boolean | undefined> {
-  try {
-    return parseArgs({ args: [...argv], strict: true, allowPositionals: false, options: { ...SEARCH_FLAG_OPTIONS, ...own } }).values as Record<string, string | boolean | undefined>;
-  } catch (err) {
-    throw new UsageError(`${describeError(err).replace(/\.$/, '')}.`, { hint: 'See --help.' });
-  }
-}
-
-/**
- * A numeric flag, or its default when absent.
- * @throws UsageError "Bad --<flag> …" when it is not a number (an integer unless `int` is false) ≥ min.
- */
-export function numberFlag(flag: string, text: string | boolean | undefined, dflt: number, min: number, int = true): number {
-  if (text === undefined || typeof text === 'boolean') return dflt;
-  const n = Number(text);
-  if (!Number.isFinite(n) || n < min || (int && !Number.isInteger(n))) {
-    throw new UsageError(`Bad --${flag} "${text}": it must be ${int ? 'an integer' : 'a number'} ≥ ${min}.`);
-  }
-  return n;
-}
-
-/** A bench's defaults for the search flags, for a normal and a --quick run. */
-export interface SearchDefaults {
-  /** Step length including warmup, s. */
-  stepS: [normal: number, quick: number];
-  warmupS: [normal: number, quick: number];
-  /** Lowest rate tried when the start fails, ops/s. */
-  minRate: number;
-  /** Bisection resolution, % of the last pass. */
-  resolutionPct: [normal: number, quick: number];
-  pauseS: [normal: number, quick: number];
-  maxSteps: number;
-  out: string;
-  retryOthersPct: number;
-}
-
-/** The search settings both benches use. Rates ops/s, times s. */
-export interface SearchSettings {
-  quick: boolean;
-  bounds: SearchBounds;
-  criteria: StepCriteria;
-  stepS: number;
-  warmupS: number;
-  pauseS: number;
-  maxSteps: number;
-  /** Rerun a failing step when other processes used at least this % of a core; null: never. */
-  retryOthersPct: number | null;
-  posts: number;
-  out: string;
-  redisUrl?: string;
-  /** Redis database for the bench's keys; undefined: the URL's, else the bench's own. */
-  db?: number;
-  allowRemote: boolean;
-  seed: number;
-  /** Open-loop in-flight cap of every step. */
-  maxInFlight: number;
-}
-
-/**
- * Validate the search flags.
- * @throws UsageError naming the bad flag (step not longer than warmup + 1 s, rates out of order, …).
- */
-export function searchSettings(v: Record<string, string | boolean | undefined>, d: SearchDefaults): SearchSettings {
-  const quick = v.quick === true;
-  const q = quick ? 1 : 0;
-  const str = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
-  const stepS = str('step') ? parseDurationS(str('step')!, '--step') : d.stepS[q];
-  const warmupS = str('warmup') ? parseDurationS(str('warmup')!, '--warmup', true) : d.warmupS[q];
-  if (stepS - warmupS < 1) throw new UsageError(`--step (${stepS} s) must be at least 1 s longer than --warmup (${warmupS} s).`);
-  const startRate = numberFlag('start', v.start, 10_000, 1);
-  const maxRate = numberFlag('max', v.max, 400_000, 1);
-  const minRate = numberFlag('min', v.min, d.minRate, 1);
-  if (maxRate < startRate || minRate > startRate) throw new UsageError('Rates must satisfy --min ≤ --start ≤ --max.');
-  return {
-    quick,
-    bounds: { startRate, maxRate, minRate, resolution: numberFlag('resolution', v.resolution, d.resolutionPct[q], 0.1, false) / 100 },
-    criteria: { maxP99Ms: numberFlag('p99-ms', v['p99-ms'], 5, 0.001, false), requireUnflagged: v['allow-flagged'] !== true, maxErrorRate: 0 },
-    stepS,
-    warmupS,
-    pauseS: d.pauseS[q],
-    maxSteps: d.maxSteps,
-    retryOthersPct: v['no-retry'] ? null : d.retryOthersPct,
-    posts: numberFlag('posts', v.posts, 100_000, 1),
-    out: str('out') ?? d.out,
-    redisUrl: str('redis-url'),
-    db: v.db === undefined ? undefined : numberFlag('db', v.db, 0, 0),
-    allowRemote: v['allow-remote'] === true,
-    seed: numberFlag('seed', v.seed, 1, -(2 ** 31)),
-    maxInFlight: 10_000,
-  };
-}
+import { setMaxListeners } from 'node:events';
+import { onInterrupt } from '../cli/interrupt.js';
+import { CapbenchError, UsageError, describeError, redactUrl } from '../core/errors.js';
+import { fmtInt, fmtNum, fmtPct, round1 } from '../core/format.js';
+import type { Connection, ServerInfo, StoreName } from '../core/target.js';
+import type { SearchPhase, StepDriver, StepMeasurement } from '../engine/capacity.js';
+import { machineInfo } from '../engine/machine.js';
+import { isLoopbackHost } from '../targets/local/net.js';
+import { getTarget, resolveConnection } from '../targets/registry.js';
+import { BENCH_DB } from './flags.js';
+import type { LikesCheck, SearchSettings } from './output.js';
 
 /** A line on stdout (the bench's table and result). */
 export const out = (line = ''): void => void process.stdout.write(`${line}\n`);
@@ -136,64 +24,173 @@ export const log = (line: string): void => void process.stderr.write(`${line}\n`
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 /** Arithmetic mean, or null for no values. */
 export const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
-export const round1 = (n: number | null) => (n === null ? null : Math.round(n * 10) / 10);
-/** "42%", or — when null. */
-export const pct = (n: number | null) => (n === null ? '—' : `${Math.round(n)}%`);
 
-/** Redis logical database for the benches' keys, away from database 0 where `capbench run` and the tests reset p:*:l. */
-export const BENCH_DB = 9;
-/** A failing step during which other processes used at least this % of one core is run once more. */
-export const RETRY_OTHERS_PCT = 25;
+/** Cores of this machine. */
+export const CPUS = machineInfo().cpus;
 
-/** What one constant-rate step measured of its "like" operation. Rates ops/s, latencies ms. */
-export interface StepMeasurement {
-  /** True when a retry of the same rate replaced this step's verdict. */
-  superseded: boolean;
-  /** Requested constant arrival rate, ops/s. */
-  targetOpsPerSec: number;
-  achievedOpsPerSec: number;
-  /** Like latency from intended start (coordinated-omission corrected), ms. */
-  latencyMs: { p50: number | null; p99: number | null; p999: number | null; max: number | null };
-  /** Send to response, ms: the store's (and driver's) own time per like. */
-  serviceTimeMs: { p50: number | null; p99: number | null };
-  /** How late likes were sent against their intended start, p99, ms. */
-  scheduleLagP99Ms: number | null;
-  count: number;
-  errors: number;
-  errorsByKind: Record<string, number>;
-  flagged: boolean;
-  flagReasons: string[];
-  passed: boolean;
-  /** Failed criteria, e.g. "p99 7.2 ms ≥ 5 ms"; an aborted step fails with the reason. */
-  failReasons: string[];
+/**
+ * CPU of processes other than the client and the server, % of one core: the machine's busy
+ * share of all its cores minus the two; null when one figure is missing; never below 0.
+ */
+export function othersPct(machinePct: number | null, clientPct: number | null, serverPct: number | null): number | null {
+  if (machinePct === null || clientPct === null || serverPct === null) return null;
+  return round1(Math.max(0, machinePct * CPUS - clientPct - serverPct));
+}
+
+/** Resolved connections and what each server said it is, by store. */
+export interface Targets {
+  conns: Partial<Record<StoreName, Connection>>;
+  servers: Partial<Record<StoreName, ServerInfo>>;
 }
 
 /**
- * Measure one step from the engine's outcome: the like operation's figures and the verdict
- * of the pass rule (judgeStep).
- * @param rate the step's target arrival rate, ops/s.
- * @returns the measurement, and how many likes the store acknowledged (warmup included), for the lost-likes check.
+ * Resolve each store's connection (--<store>-url > CAPBENCH_<STORE>_URL > the local server),
+ * move Redis to the bench's database (--db, else the URL's, else BENCH_DB), refuse a
+ * non-loopback host without --allow-remote, and probe each server.
+ * @throws CapbenchError, one line naming the store and what to do (the caller exits 2).
  */
-export function measureStep(outcome: LoadOutcome, rate: number, criteria: StepCriteria): { step: StepMeasurement; acknowledged: number } {
-  const like = outcome.operations.find((o) => o.name === 'like');
-  const errors = like ? Object.values(like.errors).reduce((a, b) => a + b, 0) : 0;
-  const judged = judgeStep({ p99Ms: like?.latencyMs.p99 ?? null, flagged: outcome.rate.flagged, flagReasons: outcome.rate.reasons, count: like?.count ?? 0, errors }, criteria);
+export async function probeTargets(stores: readonly StoreName[], s: SearchSettings): Promise<Targets> {
+  const t: Targets = { conns: {}, servers: {} };
+  for (const store of stores) {
+    try {
+      let conn = resolveConnection(store, s.urls[store]);
+      if (store === 'redis') {
+        // The keys live in their own database so that a reset elsewhere cannot spoil the likes-lost check.
+        const db = s.db ?? (conn.database !== undefined ? undefined : BENCH_DB);
+        if (db !== undefined) conn = getTarget('redis').parseUrl(`${conn.url.replace(/\/\d+$/, '')}/${db}`);
+      }
+      if (!s.allowRemote && !isLoopbackHost(conn.host)) {
+        throw new UsageError(`${store} target ${redactUrl(conn.url)} is not on this machine (loopback).`, { hint: 'Pass --allow-remote for a host you own.' });
+      }
+      t.servers[store] = await getTarget(store).probe(conn);
+      t.conns[store] = conn;
+    } catch (err) {
+      if (err instanceof CapbenchError) throw err;
+      throw new CapbenchError(`${store} is unreachable: ${describeError(err)}.`, { hint: `Start it with \`capbench services up ${store}\`.`, cause: err });
+    }
+  }
+  return t;
+}
+
+/** A server as stored in the bench JSON: what it said it is, and its URL with the password redacted. */
+export function targetRecord(t: Targets, store: StoreName): ServerInfo & { url: string } {
+  return { ...t.servers[store]!, url: redactUrl(t.conns[store]!.url) };
+}
+
+/** The store URLs given by flag with their passwords redacted, for the JSON. */
+export function redactedUrls(urls: SearchSettings['urls']): SearchSettings['urls'] {
+  return Object.fromEntries(Object.entries(urls).map(([k, v]) => [k, v === undefined ? v : redactUrl(v)]));
+}
+
+/**
+ * The likes-lost check (DESIGN.md: likes lost must be 0): `acknowledged` likes against the
+ * counters' sum. When the number of counters is not the `seeded` one, another process reset
+ * or wrote `what` meanwhile, and there is no loss figure.
+ */
+export function likesCheck(acknowledged: number, total: { posts: number; likes: number }, seeded: number, what: string): LikesCheck {
+  if (total.posts === seeded) return { acknowledged, stored: total.likes, lost: Math.max(0, acknowledged - total.likes) };
   return {
-    acknowledged: (like?.okCount ?? 0) + (like?.warmupOkCount ?? 0),
-    step: {
-      superseded: false,
-      targetOpsPerSec: rate,
-      achievedOpsPerSec: outcome.rate.achievedOpsPerSec,
-      latencyMs: { p50: like?.latencyMs.p50 ?? null, p99: like?.latencyMs.p99 ?? null, p999: like?.latencyMs.p999 ?? null, max: like?.latencyMs.max ?? null },
-      serviceTimeMs: { p50: like?.serviceTimeMs.p50 ?? null, p99: like?.serviceTimeMs.p99 ?? null },
-      scheduleLagP99Ms: like?.scheduleLagMs.p99 ?? null,
-      count: like?.count ?? 0,
-      errors,
-      errorsByKind: like?.errors ?? {},
-      flagged: outcome.rate.flagged,
-      flagReasons: outcome.rate.reasons,
-      passed: judged.passed && !outcome.aborted,
-      failReasons: outcome.aborted ? [`aborted: ${outcome.abortReason ?? 'interrupted'}`, ...judged.why] : judged.why,
-    },
+    acknowledged,
+    stored: total.likes,
+    lost: null,
+    note: `${total.posts} counters found instead of the ${seeded} seeded: another process reset or wrote ${what} during the bench, so no loss figure`,
   };
+}
+
+/** The figures of a step every step table shows (engine/capacity.ts StepMeasurement, a phase, CPU). */
+type TableStep = Pick<StepMeasurement, 'targetOpsPerSec' | 'achievedOpsPerSec' | 'latencyMs' | 'scheduleLagP99Ms' | 'passed' | 'failReasons'> & {
+  phase: string;
+  clientCpuPct: number | null;
+  othersCpuPct: number | null;
+  machineCpuPct: number | null;
+};
+
+/** A column of a step table: header, width, and the step's cell (rates ops/s, latencies ms, CPU %: the unit is in the header). */
+export type StepColumn<S> = readonly [header: string, width: number, cell: (step: S) => string];
+
+/** The columns both benches' step tables share, by name. */
+export const STEP_COLUMNS = {
+  phase: ['phase', 6, (r) => r.phase],
+  target: ['target/s', 9, (r) => fmtInt(r.targetOpsPerSec)],
+  achieved: ['achieved/s', 10, (r) => fmtInt(r.achievedOpsPerSec)],
+  p50: ['p50 ms', 7, (r) => fmtNum(r.latencyMs.p50)],
+  p99: ['p99 ms', 7, (r) => fmtNum(r.latencyMs.p99)],
+  lag: ['lag p99', 7, (r) => fmtNum(r.scheduleLagP99Ms)],
+  client: ['client', 6, (r) => fmtPct(r.clientCpuPct)],
+  others: ['others', 6, (r) => fmtPct(r.othersCpuPct)],
+  machine: ['machine', 7, (r) => fmtPct(r.machineCpuPct)],
+} as const satisfies Record<string, StepColumn<TableStep>>;
+
+/**
+ * A step table of `columns`, each cell right-aligned to its column's width, then the verdict:
+ * PASS, or FAIL with the reasons.
+ */
+export function stepTable<S extends TableStep>(columns: readonly StepColumn<S>[]): { header: string; row(step: S): string } {
+  const widths = columns.map(([, w]) => w);
+  return {
+    header: `${fixedRow(columns.map(([h]) => h), widths)}  result`,
+    row: (r) => `${fixedRow(columns.map(([, , cell]) => cell(r)), widths)}  ${r.passed ? 'PASS' : `FAIL: ${r.failReasons.join('; ')}`}`,
+  };
+}
+
+/**
+ * The StepDriver both benches give driveSearch(): run and print a step, retry a failing one
+ * during which other processes used at least retryOthersPct % of a core, stop once `signal`
+ * aborts, pause between steps.
+ */
+export function benchDriver<S extends StepMeasurement & { othersCpuPct: number | null }>(
+  s: Pick<SearchSettings, 'retryOthersPct' | 'pauseS'>,
+  signal: AbortSignal,
+  run: (rate: number, phase: SearchPhase | 'retry') => Promise<S>,
+  print: (step: S) => void,
+): StepDriver<S> {
+  return {
+    run: async (rate, phase) => {
+      const step = await run(rate, phase);
+      print(step);
+      return step;
+    },
+    passed: (step) => step.passed,
+    retry: (step) => s.retryOthersPct !== null && (step.othersCpuPct ?? 0) >= s.retryOthersPct,
+    supersede: (step) => {
+      step.superseded = true;
+    },
+    stopped: () => signal.aborted,
+    pause: () => sleep(s.pauseS * 1000),
+  };
+}
+
+/** A row of a fixed-width table: each cell right-aligned to its width, two spaces apart. */
+export function fixedRow(cells: readonly string[], widths: readonly number[]): string {
+  return cells.map((c, i) => c.padStart(widths[i] ?? 0)).join('  ');
+}
+
+/** Rows laid out as a table sized to its cells: the first column left-aligned, the others right-aligned. */
+export function alignRows(rows: readonly (readonly string[])[]): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
+}
+
+/**
+ * Ctrl-C / SIGTERM for a bench (cli/interrupt.ts): the first stops the search after the
+ * current step is cut short, the bench writes what it measured and exits 130; a second exits
+ * at once. The engine listens on the signal once per step, hence no listener limit.
+ * @returns the controller and the dispose of the handler.
+ */
+export function benchInterrupt(name: string): { controller: AbortController; dispose: () => void } {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  const dispose = onInterrupt(controller, `${name}: interrupted; stopping the current step and writing what was measured (Ctrl-C again to quit at once)`);
+  return { controller, dispose };
+}
+
+/** Run a bench's main() with this process's arguments and exit with its code (2 and one line on an unexpected error). */
+export function runBench(name: string, main: (argv: readonly string[]) => Promise<number>): void {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err) => {
+      log(`${name}: ${describeError(err)}`);
+      process.exit(2);
+    },
+  );
 }

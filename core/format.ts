@@ -44,6 +44,17 @@ export function fmtRate(opsPerSec: Num): string {
   return missing(opsPerSec) ? '—' : `${fmtNum(opsPerSec)} ops/s`;
 }
 
+/**
+ * US dollars: cents below $100 ("$23.36", "$0.50"), whole dollars with separators from $100
+ * ("$1,314"): list prices times hours carry no more precision than that.
+ */
+export function fmtUsd(usd: Num): string {
+  if (missing(usd)) return '—';
+  const sign = usd < 0 ? '-' : '';
+  const a = Math.abs(usd);
+  return `${sign}$${a < 100 ? a.toFixed(2) : INT.format(Math.round(a))}`;
+}
+
 /** Seconds with unit: 50 -> "50 s", 0.25 -> "0.25 s". */
 export function fmtS(s: Num): string {
   return missing(s) ? '—' : `${fmtNum(s)} s`;
@@ -115,6 +126,15 @@ export function round1(n: number | null): number | null {
 }
 
 /**
+ * A figure already in percent, rounded to a whole number, with unit: 42.4 -> "42 %",
+ * 136.2 -> "136 %" (CPU in % of one core exceeds 100 on several cores). For a 0..1 ratio use
+ * fmtRatioPct().
+ */
+export function fmtPct(percent: Num): string {
+  return missing(percent) ? '—' : `${Math.round(percent)} %`;
+}
+
+/**
  * A relative change as a signed percentage with unit: 0.123 -> "+12.3 %", -0.04 -> "-4.0 %",
  * 0 -> "±0 %"; three significant figures above 100 % ("+250 %"). For compare and gate.
  */
@@ -138,11 +158,4 @@ export function fmtChangePp(fraction: Num): string {
   const sign = pp > 0 ? '+' : '-';
   const a = Math.abs(pp);
   return `${sign}${a < 0.1 ? Number(a.toPrecision(2)) : a.toFixed(1)} pp`;
-}
-
-/** US dollars with cents and thousands separators: 1234.5 -> "$1,234.50"; negative -> "-$3.00". */
-export function fmtUsd(usd: Num): string {
-  if (missing(usd)) return '—';
-  const s = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(Math.abs(usd));
-  return `${usd < 0 ? '-' : ''}$${s}`;
 }

@@ -6,7 +6,13 @@
  */
 import { z } from 'zod';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
+
+/**
+ * Versions loadResults() still reads, by migrating them to {@link SCHEMA_VERSION}:
+ * v1 is v2 without `cost` (reports/load.ts).
+ */
+export const MIGRATABLE_SCHEMA_VERSIONS: readonly number[] = [1];
 
 /**
  * Latency percentiles in ms. A percentile is null when the sample is too small to carry it
@@ -118,6 +124,93 @@ export const FootprintSchema = z.object({
 export const DerivedFigureSchema = z.object({ name: z.string(), value: z.number().nullable(), unit: z.string(), note: z.string().optional() });
 export type DerivedFigure = z.infer<typeof DerivedFigureSchema>;
 
+/** One priced charge of a cost line: quantity x unit price per month. */
+export const CostItemSchema = z.object({
+  /** Price book entry id. */
+  entry: z.string(),
+  /** e.g. "2 × cache.t4g.micro × 730 h". */
+  description: z.string(),
+  /** Billed quantity per month in `unit` (node-hours, GB-months, IOPS-months, millions of requests, months). */
+  quantity: z.number().nonnegative(),
+  unit: z.string(),
+  unitPriceUsd: z.number().nonnegative(),
+  monthlyUsd: z.number().nonnegative(),
+  /** The public pricing page and the date the price was read (from the price book). */
+  source: z.string(),
+  readAt: z.string(),
+});
+export type CostItem = z.infer<typeof CostItemSchema>;
+
+/**
+ * One option for one store: the smallest fitting offer of one product (e.g. ElastiCache
+ * cache.t4g.micro × 2), or why no offer of that product fits or can be priced.
+ */
+export const CostLineSchema = z.object({
+  store: z.string(),
+  provider: z.string(),
+  product: z.string(),
+  /** The offer chosen within the product ("cache.t4g.micro", "Fixed 250MB"); null when none fits. */
+  offer: z.string().nullable(),
+  /** Nodes (or plans) billed: shards x copies per shard; 0 for serverless. */
+  nodes: z.number().int().nonnegative(),
+  shards: z.number().int().nonnegative(),
+  /** What was needed and what the offer gives, in words ("needs 75 MiB of memory; 2 × 0.38 GiB usable"). */
+  sizing: z.string(),
+  /** $/month of the line; null when it does not fit or cannot be priced (see `why`). */
+  monthlyUsd: z.number().nonnegative().nullable(),
+  /** Counted in the total: the cheapest priced line of its store. */
+  chosen: z.boolean(),
+  items: z.array(CostItemSchema),
+  why: z.string().optional(),
+});
+export type CostLine = z.infer<typeof CostLineSchema>;
+
+/** What the model projected for one store: its entities, bytes, rates and the resulting need. */
+export const CostStoreNeedSchema = z.object({
+  store: z.string(),
+  /** Data bytes at scale (sum over entities), before overhead and copies. */
+  dataBytes: z.number().nonnegative(),
+  /** Memory (Redis) or storage (others) the model sizes for, bytes: dataBytes x overhead factor. */
+  sizedBytes: z.number().nonnegative(),
+  /** Copies of the data (1 + replicas) and where that figure comes from. */
+  copies: z.number().int().positive(),
+  /** Operations per second at scale on this store (sum of the scale's rates it serves). */
+  opsPerSec: z.number().nonnegative(),
+  /** Server cores those operations need at the measured ops/s per core; null when no rate was named or none was measured. */
+  cores: z.number().nonnegative().nullable(),
+  /** Disk I/O per second assumed at scale (disk stores), IOPS. */
+  iops: z.number().nonnegative(),
+});
+export type CostStoreNeed = z.infer<typeof CostStoreNeedSchema>;
+
+/**
+ * A projected monthly cost at a scale the user named (reports/cost/, docs/cost.md): per store
+ * the options of each product in the price book, the cheapest of them counted in the total,
+ * and every assumption the projection made.
+ */
+export const CostSchema = z.object({
+  /** The scale, by entity ("posts": 1000000, "likesPerSec": 5000). */
+  scale: z.record(z.string(), z.number().nonnegative()),
+  /** Hours in a billed month (730, the AWS convention). */
+  hoursPerMonth: z.number().positive(),
+  priceBook: z.object({
+    /** Where the price book came from: "built-in (reports/cost/price-book.yaml)" or the user's file. */
+    source: z.string(),
+    entries: z.number().int().nonnegative(),
+    /** Earliest and latest readAt of its entries (YYYY-MM-DD). */
+    readFrom: z.string(),
+    readTo: z.string(),
+    regions: z.array(z.string()),
+  }),
+  needs: z.array(CostStoreNeedSchema),
+  lines: z.array(CostLineSchema),
+  /** Sum of the chosen lines, $/month. */
+  totalMonthlyUsd: z.number().nonnegative(),
+  /** Every assumption, in words, with the figure's source (measured, seed, price book, model choice). */
+  assumptions: z.array(z.string()),
+});
+export type Cost = z.infer<typeof CostSchema>;
+
 export const RunResultSchema = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
   tool: z.object({ name: z.literal('capbench'), version: z.string() }),
@@ -186,6 +279,8 @@ export const RunResultSchema = z.object({
   }),
   thresholds: z.array(ThresholdResultSchema),
   claims: z.array(ClaimResultSchema),
+  /** Projected cloud cost at a named scale (absent when no --scale was given, and in v1 files). */
+  cost: CostSchema.optional(),
   notes: z.array(z.string()),
 });
 export type RunResult = z.infer<typeof RunResultSchema>;

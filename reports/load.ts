@@ -5,7 +5,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../core/errors.js';
-import { RunResultSchema, SCHEMA_VERSION, type RunResult } from '../core/results.js';
+import { MIGRATABLE_SCHEMA_VERSIONS, RunResultSchema, SCHEMA_VERSION, type RunResult } from '../core/results.js';
 
 /** File name of the results JSON inside a run's output directory. */
 export const RESULTS_FILE = 'results.json';
@@ -15,9 +15,11 @@ export const RESULTS_FILE = 'results.json';
  *
  * @param path a results.json file, or a run's output directory (then `<dir>/results.json`).
  * @returns the validated RunResult.
- * @throws UsageError (exit 2) when the file is missing or unreadable, is not JSON, has another
- *   schemaVersion than this capbench reads ({@link SCHEMA_VERSION}), or does not match the
- *   RunResult schema (the message names the first offending field).
+ * @returns the validated RunResult, in the current schema ({@link SCHEMA_VERSION}); an older
+ *   file this capbench can migrate (v1: no `cost`) is migrated in memory, the file is not touched.
+ * @throws UsageError (exit 2) when the file is missing or unreadable, is not JSON, has a
+ *   schemaVersion this capbench neither reads nor migrates, or does not match the RunResult
+ *   schema (the message names the first offending field).
  */
 export async function loadResults(path: string): Promise<RunResult> {
   let file = path;
@@ -75,27 +77,39 @@ export function parseResults(text: string, source: string): RunResult {
       hint: 'Pass the results.json that `capbench run` wrote.',
     });
   }
-  if (obj.schemaVersion !== SCHEMA_VERSION) {
+  const version = obj.schemaVersion;
+  const migrating = typeof version === 'number' && MIGRATABLE_SCHEMA_VERSIONS.includes(version);
+  if (version !== SCHEMA_VERSION && !migrating) {
     const tool = obj.tool as { version?: unknown } | undefined;
     const by = typeof tool?.version === 'string' ? ` (written by capbench ${oneLine(tool.version)})` : '';
+    const reads = [...MIGRATABLE_SCHEMA_VERSIONS, SCHEMA_VERSION].join(', ');
     throw new UsageError(
-      `${source} has results schema version ${oneLine(JSON.stringify(obj.schemaVersion) ?? 'undefined')}${by}; this capbench reads version ${SCHEMA_VERSION}.`,
+      `${source} has results schema version ${oneLine(JSON.stringify(version) ?? 'undefined')}${by}; this capbench reads versions ${reads}.`,
       { hint: 'Render it with the capbench version that wrote it, or run the scenario again with this one.' },
     );
   }
-  const parsed = RunResultSchema.safeParse(data);
+  const parsed = RunResultSchema.safeParse(migrating ? migrate(obj) : data);
   if (!parsed.success) {
     const issues = parsed.error.issues;
     const first = issues[0];
     const where = first && first.path.length > 0 ? first.path.map(String).join('.') : '(top level)';
     const what = first ? oneLine(first.message) : 'invalid';
     const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : '';
-    throw new UsageError(`${source} does not match the results schema v${SCHEMA_VERSION}: ${where}: ${what}${more}.`, {
+    throw new UsageError(`${source} does not match the results schema v${String(version)}: ${where}: ${what}${more}.`, {
       hint: 'It was hand-edited or written by an incompatible build: restore it or run the scenario again.',
       cause: parsed.error,
     });
   }
   return parsed.data;
+}
+
+/**
+ * An older results object in the current schema's shape. v1 -> v2: v2 only added the optional
+ * `cost` (a v1 run has none), so the version number is all that changes.
+ */
+function migrate(obj: Record<string, unknown>): Record<string, unknown> {
+  const { cost: _ignored, ...rest } = obj;
+  return { ...rest, schemaVersion: SCHEMA_VERSION };
 }
 
 function oneLine(s: string): string {

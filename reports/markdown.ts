@@ -21,6 +21,7 @@ import {
   totalErrors,
 } from './format.js';
 import { redactResult } from './redact.js';
+import { monthly, offerText, priceCaveat, scaleText, storesOf } from './cost/view.js';
 
 /** File name of the Markdown summary inside a run's output directory. */
 export const MARKDOWN_FILE = 'summary.md';
@@ -126,6 +127,28 @@ export function renderMarkdown(result: RunResult): string {
       out.push(`- ${mdItem(d.name)}: ${d.value === null ? '— (not measured)' : `${fmtNum(d.value)} ${md(d.unit)}`}`);
     }
     if (r.footprint.derived.length > 0) out.push('');
+  }
+
+  if (r.cost) {
+    out.push(`### Cost at scale: ${md(monthly(r.cost.totalMonthlyUsd))}`);
+    out.push('');
+    out.push(`At ${md(scaleText(r.cost.scale))}; per store, the cheapest priced product:`);
+    out.push('');
+    out.push('| Store | Product | Offer | $/month |');
+    out.push('|---|---|---|--:|');
+    for (const { store, chosen } of storesOf(r.cost)) {
+      out.push(`| ${md(store)} | ${chosen ? md(`${chosen.provider} · ${chosen.product}`) : '_no product in the price book fits_'} | ${chosen ? md(offerText(chosen)) : '—'} | ${md(monthly(chosen?.monthlyUsd ?? null))} |`);
+    }
+    out.push(`| **Total** | | | **${md(monthly(r.cost.totalMonthlyUsd))}** |`);
+    out.push('');
+    out.push('<details><summary>Assumptions</summary>');
+    out.push('');
+    for (const a of r.cost.assumptions) out.push(`- ${mdItem(a)}`);
+    out.push('');
+    out.push('</details>');
+    out.push('');
+    out.push(`_${md(priceCaveat(r.cost))}_`);
+    out.push('');
   }
 
   if (r.notes.length > 0) {

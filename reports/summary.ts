@@ -20,6 +20,7 @@ import {
   totalErrors,
 } from './format.js';
 import { redactResult } from './redact.js';
+import { monthly, offerText, scaleText, storesOf } from './cost/view.js';
 
 /** Options of {@link renderTerminalSummary}. */
 export interface TerminalSummaryOptions {
@@ -110,6 +111,11 @@ export function renderTerminalSummary(result: RunResult, opts: TerminalSummaryOp
     });
     const total = r.footprint.after.reduce((s, f) => s + f.totalBytes, 0);
     lines.push(`  footprint: ${parts.join(' · ')} · total ${humanBytes(total)}`);
+  }
+  if (r.cost) {
+    const parts = storesOf(r.cost).map(({ store, chosen }) => `${t(store)} ${chosen ? `${monthly(chosen.monthlyUsd)} (${t(chosen.product)}, ${t(offerText(chosen))})` : 'not priced'}`);
+    lines.push(`  cost at ${t(scaleText(r.cost.scale))}: ${parts.length ? `${parts.join(' · ')} · ` : ''}total ${paint('bold', monthly(r.cost.totalMonthlyUsd))}`);
+    lines.push(paint('dim', `    list prices read ${r.cost.priceBook.readFrom}${r.cost.priceBook.readTo !== r.cost.priceBook.readFrom ? ` to ${r.cost.priceBook.readTo}` : ''} (${t(r.cost.priceBook.source)}); assumptions in the report`));
   }
   if (r.claims.length > 0) {
     const n = (v: string) => r.claims.filter((c) => c.verdict === v).length;

@@ -70,6 +70,19 @@ const count = (min: number) => z.coerce.number({ error: `expected a whole number
 const Url = z.string().trim().min(1);
 
 /**
+ * A whole number >= min, given as a number or as text (flags, environment): the check every
+ * count setting uses, for flags outside RunSettingsLayer (e.g. a bench's --posts).
+ */
+export function countSchema(min: number) {
+  return count(min);
+}
+
+/** A number >= min (fractions allowed), given as a number or as text: e.g. --p99-ms 0.5. */
+export function numberAtLeastSchema(min: number) {
+  return z.coerce.number({ error: `expected a number >= ${min}` }).min(min, { error: `expected a number >= ${min}` });
+}
+
+/**
  * One layer of run settings: every field optional, numbers accepted as text (flags and
  * environment variables are text). Strict: an unknown field is an error.
  */
@@ -156,6 +169,23 @@ export function parseLayer(raw: unknown, source: LayerSource): RunSettingsLayerV
   const name = fieldName(source, issue.path);
   const given = ` "${String(valueAt(raw, issue.path))}"`;
   if (issue.path[0] === 'stages' && source.kind === 'flags') throw new UsageError(`${issue.message}.`);
+  throw new UsageError(`Bad ${name}${given}: ${issue.message.replace(/\.$/, '')}.`);
+}
+
+/**
+ * Validate flags that are not run settings (a command's own, e.g. a bench's --step or
+ * --resolution) with `schema`, keyed by the flags' camelCase names as commander gives them.
+ * Errors read like parseLayer's: one line, 'Bad --p99-ms "x": expected a number >= 0.001.'
+ * @throws UsageError naming the first bad flag and the value given.
+ */
+export function parseFlagValues<S extends z.ZodType>(schema: S, raw: Record<string, unknown>): z.output<S> {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  if (issue.code === 'unrecognized_keys') throw new UsageError(`Unknown flag --${kebab(String(issue.keys[0]))}.`, { hint: 'See --help.' });
+  const name = fieldName({ kind: 'flags' }, issue.path);
+  // The value of the flag as typed (a list flag's whole text, not the element zod points at).
+  const given = issue.path.length ? ` "${String(raw[String(issue.path[0])])}"` : '';
   throw new UsageError(`Bad ${name}${given}: ${issue.message.replace(/\.$/, '')}.`);
 }
 

@@ -14,6 +14,8 @@ import { loadScenarioFile, looksLikeScenarioFile } from '../../scenarios/file.js
 import { runScenario } from '../../scenarios/run.js';
 import { envLayer, parseLayer, resolveRunSettings, type RunSettingsLayerValue } from '../../scenarios/settings.js';
 import { parseReportFormats, renderTerminalSummary, writeReports, type ReportFormat } from '../../reports/index.js';
+import { onInterrupt } from '../interrupt.js';
+import { loadCostInputs, withCost } from './cost.js';
 import { createProgress } from '../progress.js';
 
 /** Flags of `capbench run`, as commander hands them over (strings where the user typed them). */
@@ -36,6 +38,10 @@ export interface RunFlags {
   format?: string;
   allowRemote?: boolean;
   quiet?: boolean;
+  /** Scale to project the cost at, e.g. "posts=1000000,likesPerSec=5000" (reports/cost/scale.ts). */
+  scale?: string;
+  /** A price book file instead of the built-in one (reports/cost/price-book.yaml). */
+  priceBook?: string;
   redisUrl?: string;
   postgresUrl?: string;
   mongodbUrl?: string;
@@ -102,13 +108,15 @@ export async function runCommand(target: string, flags: RunFlags, signal?: Abort
   const formats: ReportFormat[] = parseReportFormats(flags.format ?? 'html,markdown,junit');
   // Every setting is merged and validated here, before anything is written or connected.
   const settings = resolveRunSettings(scenario, { flags: flagsLayer(flags), file: file?.settings, env: envLayer() });
+  // The scale and the price book too: a bad one is exit 2 before anything runs.
+  const cost = await loadCostInputs(flags);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
   const outDir = resolve(flags.out ?? join('results', `${scenario.id}-${stamp}`));
   await mkdir(outDir, { recursive: true });
   const journal = join(outDir, 'journal.jsonl');
   const progress = createProgress({ quiet: flags.quiet === true, tty: process.stderr.isTTY === true });
 
-  const result = await runScenario({
+  const measured = await runScenario({
     settings,
     log: (line) => {
       if (!flags.quiet) process.stderr.write(`${line}\n`);
@@ -122,6 +130,7 @@ export async function runCommand(target: string, flags: RunFlags, signal?: Abort
     signal,
   }).finally(() => progress.stop());
 
+  const result = withCost(measured, cost);
   await writeReports(result, outDir, formats);
   const failed = result.thresholds.some((t) => !t.passed) || result.status === 'aborted';
   return { outDir, result, exitCode: failed ? EXIT.THRESHOLDS_FAILED : EXIT.OK };
@@ -149,6 +158,8 @@ export function registerRunCommand(program: Command): void {
     .option('--seed <n>', 'seed for key choice and Poisson arrivals (default 1)')
     .option('--threshold <expr...>', 'pass/fail condition, repeatable, e.g. like:p99<5ms (replaces the defaults)')
     .option('--format <list>', 'reports besides results.json: html,markdown,junit', 'html,markdown,junit')
+    .option('--scale <list>', 'project the monthly cloud cost at this scale, e.g. posts=1000000,likesPerSec=5000 (see docs/cost.md)')
+    .option('--price-book <file>', 'price book (YAML/JSON) instead of the built-in reports/cost/price-book.yaml')
     .option('--allow-remote', 'allow targets that are not on loopback (only hosts you own)')
     .option('-q, --quiet', 'no progress output')
     .option('--redis-url <url>', 'Redis to use (env CAPBENCH_REDIS_URL)')
@@ -158,23 +169,14 @@ export function registerRunCommand(program: Command): void {
     .option('--elasticsearch-url <url>', 'Elasticsearch to use (env CAPBENCH_ELASTICSEARCH_URL)')
     .action(async (scenario: string, flags: RunFlags) => {
       const ac = new AbortController();
-      let interrupts = 0;
-      const onSigint = () => {
-        interrupts++;
-        if (interrupts > 1) process.exit(130);
-        process.stderr.write('\ninterrupted: stopping the run and writing partial results (Ctrl-C again to quit at once)\n');
-        ac.abort('interrupted (Ctrl-C)');
-      };
-      process.on('SIGINT', onSigint);
-      process.on('SIGTERM', onSigint);
+      const dispose = onInterrupt(ac, 'interrupted: stopping the run and writing partial results (Ctrl-C again to quit at once)');
       try {
         const { outDir, result, exitCode } = await runCommand(scenario, flags, ac.signal);
         process.stdout.write(`${renderTerminalSummary(result, { color: process.stdout.isTTY === true })}\n`);
         process.stdout.write(`results: ${join(outDir, 'results.json')}\nreport:  ${join(outDir, 'report.html')}\n`);
         process.exitCode = exitCode;
       } finally {
-        process.off('SIGINT', onSigint);
-        process.off('SIGTERM', onSigint);
+        dispose();
       }
     });
 }

@@ -12,6 +12,7 @@ import { Page } from './page.js';
 import { AbortBanner } from './sections/abort-banner.js';
 import { Charts } from './sections/charts.js';
 import { Claims } from './sections/claims.js';
+import { Cost } from './sections/cost.js';
 import { FlagBanner } from './sections/flag-banner.js';
 import { Footer } from './sections/footer.js';
 import { Footprint } from './sections/footprint.js';
@@ -48,6 +49,7 @@ export function RunReport({ r }: { r: RunResult }) {
         <Latency r={r} />
         <Charts r={r} spectra={spectra} />
         <Footprint r={r} />
+        <Cost r={r} />
         <Thresholds r={r} />
         <Claims r={r} />
         <RunSettings r={r} />

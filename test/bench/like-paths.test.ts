@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpuUsPerOp, fmtRatio, judgeTenX, parseProcStat, TEN_X_HOLDS_AT } from '../../bench/like-paths-verdict.js';
+import { cpuUsPerOp, judgeTenX, parseProcStat, TEN_X_HOLDS_AT } from '../../bench/like-paths-verdict.js';
+import { fmtRatio } from '../../core/format.js';
 
 const p50 = { redis: 0.2, pg: 1.1 };
 

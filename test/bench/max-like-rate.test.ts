@@ -1,71 +1,7 @@
+/** bench/max-like-rate.ts's reference point, redis-benchmark: its arguments and its output, without a server. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  driveSearch,
-  initialSearchState,
-  judgeStep,
-  nextRate,
-  phaseOf,
-  rampStartAfter,
-  recordStep,
-  roundRate,
-  type SearchBounds,
-} from '../../bench/like-rate-search.js';
 import { displayCommand, parseRedisBenchmarkQuiet, redisBenchmarkArgs } from '../../bench/redis-benchmark.js';
-
-const bounds: SearchBounds = { startRate: 10_000, maxRate: 400_000, minRate: 1_000, resolution: 0.05 };
-
-/** Drive the search against a machine whose true limit is `limit` ops/s; returns the rates tried and the result. */
-function simulate(limit: number, b = bounds): { tried: number[]; best: number | null } {
-  let state = initialSearchState();
-  const tried: number[] = [];
-  for (let i = 0; i < 50; i++) {
-    const rate = nextRate(b, state);
-    if (rate === null) break;
-    tried.push(rate);
-    state = recordStep(state, rate, rate <= limit);
-  }
-  return { tried, best: state.lastPass };
-}
-
-test('the search doubles until a step fails, then bisects to the resolution', () => {
-  const { tried, best } = simulate(87_000);
-  assert.deepEqual(tried.slice(0, 5), [10_000, 20_000, 40_000, 80_000, 160_000]);
-  assert.ok(best !== null && best <= 87_000 && best >= 87_000 / 1.05 - 1, `best ${best}`);
-  assert.ok(tried.length <= 10, `${tried.length} steps: ${tried.join(', ')}`);
-  assert.equal(phaseOf({ lastPass: 80_000, firstFail: null }), 'ramp');
-  assert.equal(phaseOf({ lastPass: 80_000, firstFail: 160_000 }), 'bisect');
-});
-
-test('the search stops at the cap, and halves down when even the start fails', () => {
-  const capped = simulate(1e9);
-  assert.equal(capped.best, 400_000);
-  assert.equal(capped.tried.at(-1), 400_000);
-  const low = simulate(3_000);
-  assert.deepEqual(low.tried.slice(0, 3), [10_000, 5_000, 2_500]);
-  assert.equal(phaseOf({ lastPass: null, firstFail: 10_000 }), 'down');
-  assert.ok(low.best !== null && low.best <= 3_000 && low.best > 2_500);
-  assert.equal(simulate(500).best, null);
-});
-
-test('rates are rounded to three significant digits; a later configuration starts one doubling below the best', () => {
-  assert.equal(roundRate(123_456), 123_000);
-  assert.equal(roundRate(47_500), 47_500);
-  assert.equal(rampStartAfter(bounds, null), 10_000);
-  assert.equal(rampStartAfter(bounds, 87_000), 40_000);
-  assert.equal(rampStartAfter(bounds, 15_000), 10_000);
-});
-
-test('a step passes only unflagged, under the p99 limit and without errors', () => {
-  const c = { maxP99Ms: 5, requireUnflagged: true, maxErrorRate: 0 };
-  const ok = { p99Ms: 1.2, flagged: false, flagReasons: [], count: 50_000, errors: 0 };
-  assert.deepEqual(judgeStep(ok, c), { passed: true, why: [] });
-  assert.match(judgeStep({ ...ok, p99Ms: 7.25 }, c).why.join(), /p99 7\.25 ms ≥ 5 ms/);
-  assert.match(judgeStep({ ...ok, flagged: true, flagReasons: ['achieved 90%'] }, c).why.join(), /flagged: achieved 90%/);
-  assert.equal(judgeStep({ ...ok, flagged: true }, { ...c, requireUnflagged: false }).passed, true);
-  assert.equal(judgeStep({ ...ok, errors: 1 }, c).passed, false);
-  assert.equal(judgeStep({ ...ok, p99Ms: null }, c).passed, false);
-});
 
 test('redis-benchmark -q output is parsed past its carriage-return progress lines', () => {
   const raw =
@@ -85,52 +21,4 @@ test('redis-benchmark arguments follow the connection; the password is hidden wh
   assert.ok(!withAuth.includes('-P'));
   assert.deepEqual(withAuth.slice(-4), ['--dbnum', '3', '-a', 's3cret']);
   assert.ok(!displayCommand('redis-benchmark', withAuth).includes('s3cret'));
-});
-
-test('driveSearch runs the shared search: ramp, bisection, one retry of a disturbed failing step', async () => {
-  interface Fake { rate: number; phase: string; passed: boolean; busy: boolean; superseded?: boolean }
-  const limit = 87_000;
-  let busyOnce = true; // the first failing step ran on a busy machine and is retried once
-  let pauses = 0;
-  const found = await driveSearch<Fake>(bounds, 10_000, 16, {
-    run: async (rate, phase) => {
-      const busy = rate > limit && busyOnce;
-      if (busy) busyOnce = false;
-      return { rate, phase, passed: rate <= limit, busy };
-    },
-    passed: (s) => s.passed,
-    retry: (s) => s.busy,
-    supersede: (s) => {
-      s.superseded = true;
-    },
-    pause: async () => {
-      pauses++;
-    },
-  });
-  assert.equal(found.best, simulate(limit).best, 'same result as nextRate/recordStep driven by hand');
-  const rates = found.steps.map((s) => s.rate);
-  assert.deepEqual(rates.slice(0, 6), [10_000, 20_000, 40_000, 80_000, 160_000, 160_000]);
-  assert.equal(found.steps[4]!.superseded, true);
-  assert.equal(found.steps[5]!.phase, 'retry');
-  assert.equal(found.steps[1]!.phase, 'ramp');
-  assert.equal(found.steps.at(-1)!.phase, 'bisect');
-  assert.equal(found.state.firstFail !== null && found.state.firstFail > limit, true);
-  assert.equal(pauses, found.steps.length, 'a pause after each step and before the retry');
-});
-
-test('driveSearch stops when told, keeping the interrupted step out of the state, and honours maxSteps', async () => {
-  let n = 0;
-  const found = await driveSearch(bounds, 10_000, 16, {
-    run: async (rate) => {
-      n++;
-      return rate;
-    },
-    passed: () => true,
-    stopped: () => n >= 2,
-  });
-  assert.deepEqual(found.steps, [10_000, 20_000]);
-  assert.equal(found.best, 10_000);
-  const capped = await driveSearch(bounds, 10_000, 3, { run: async (rate) => rate, passed: () => true });
-  assert.deepEqual(capped.steps, [10_000, 20_000, 40_000]);
-  assert.equal(capped.state.firstFail, null);
 });

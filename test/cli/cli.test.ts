@@ -9,7 +9,7 @@ import { mkdtemp, readFile, writeFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
-import { RunResultSchema } from '../../core/results.js';
+import { RunResultSchema, SCHEMA_VERSION } from '../../core/results.js';
 import { capbench } from '../fixtures/cli.js';
 
 function freePort(): Promise<number> {
@@ -27,7 +27,7 @@ test('run writes results.json with the documented fields and a self-contained re
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /results: .*results\.json/);
   const result = RunResultSchema.parse(JSON.parse(await readFile(join(out, 'results.json'), 'utf8')));
-  assert.equal(result.schemaVersion, 1);
+  assert.equal(result.schemaVersion, SCHEMA_VERSION);
   assert.equal(result.status, 'completed');
   const like = result.operations.find((o) => o.name === 'like')!;
   assert.equal(like.path, 'likes.redis-counter');

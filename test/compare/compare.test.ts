@@ -25,8 +25,11 @@ import { capbench } from '../fixtures/cli.js';
 import { assertWellFormedXml } from '../reports/xml-check.js';
 import { assertSaneMarkdown, tableCells } from './markdown-check.js';
 
-/** A short staged schedule: 8 measured seconds, each with enough operations (>= 300) for a per-second p99. */
-const SCHEDULE = ['--stages', '2s:300,5s:1000,2s:300', '--warmup', '1s', '-o', 'posts=2000', '--threshold', 'like:error_rate<1%'];
+/**
+ * A short staged schedule: 8 measured seconds, each with enough operations (>= 300) for a
+ * per-second p99; with a scale, so that the results carry a projected cost.
+ */
+const SCHEDULE = ['--stages', '2s:300,5s:1000,2s:300', '--warmup', '1s', '-o', 'posts=2000', '--threshold', 'like:error_rate<1%', '--scale', 'posts=1M,likesPerSec=5000'];
 
 let dir: string;
 let a: string;
@@ -253,31 +256,31 @@ test('gate limits: p99=off passes the raised copy; p50=10% adds a check; identic
   for (const name of ['p50', 'p99', 'throughput', 'error rate']) assert.match(sameXml, new RegExp(`classname="capbench\\.gate\\.viral-like-spike\\.like" name="${name}" time="0"/>`));
 });
 
-test('cost: read through one accessor; a cost 20 % higher fails a cost=10% gate', async () => {
-  const [base, cur] = await loadRuns([a, b]);
-  assert.equal(runCostUsdPerMonth(base!.result), null, 'results v1 carry no cost');
-  // The default accessor reads a `cost: { totalUsdPerMonth }` field when a result has one.
-  assert.equal(runCostUsdPerMonth(Object.assign(structuredClone(base!.result), { cost: { totalUsdPerMonth: 12.5 } })), 12.5);
-  const costs = new Map<RunResult, number>([
-    [base!.result, 100],
-    [cur!.result, 120],
-  ]);
-  const cost = (r: RunResult) => costs.get(r) ?? null;
-  const c = compareRuns(base!, cur!, { limits: COMPARE_DEFAULT_LIMITS, cost });
-  assert.ok(c.cost);
-  assert.equal(c.cost.baseline, 100);
-  assert.ok(Math.abs(c.cost.change! - 0.2) < 1e-12);
-  assert.equal(c.cost.verdict, 'significant');
-  assert.equal(c.cost.direction, 'worse');
-  const limits = { ...GATE_DEFAULT_LIMITS, p99: null, throughput: null, footprint: null, cost: 0.1 };
-  const g = evaluateGate(base!, cur!, limits, { cost });
-  assert.equal(g.exitCode, 1);
-  assert.deepEqual(
-    g.checks.map((x) => [x.subject, x.metric, x.outcome]),
-    [['total', 'cost', 'fail']],
-  );
-  const none = evaluateGate(base!, cur!, limits);
-  assert.deepEqual(none.checks.map((x) => [x.metric, x.outcome, x.reason]), [['cost', 'skipped', 'a run carries no projected cost']]);
+test('cost: a projected cost 20 % higher fails a cost=10% gate; a run without cost skips the check', { timeout: 60_000 }, async () => {
+  const [base] = await loadRuns([a]);
+  const cost = runCostUsdPerMonth(base!.result);
+  assert.ok(cost !== null && cost > 0, `the run projected a cost (${cost})`);
+  assert.equal(cost, base!.result.cost?.totalMonthlyUsd);
+
+  const dearer = await editedCopy(a, 'cost-up-20', (r) => {
+    r.cost!.totalMonthlyUsd *= 1.2;
+  });
+  const out = join(dir, 'gate-cost');
+  const r = await capbench(['gate', '--baseline', a, dearer, '--max-regression', 'cost=10%', '--out', out]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stdout, /cost .*\+20\.0 %\s+snapshot\s+\+10 %\s+significant regression/);
+  const xml = await readFile(join(out, 'gate-junit.xml'), 'utf8');
+  assertWellFormedXml(xml);
+  assert.match(xml, /<testcase classname="capbench\.gate\.viral-like-spike\.cost" name="cost" time="0">\n\s+<failure type="regression" message="total cost: \$[\d,.]+\/month -&gt; \$[\d,.]+\/month \(\+20\.0 %, limit \+10 %\); one snapshot per run, taken as measured: significant regression\.">/);
+
+  const noCost = await editedCopy(a, 'no-cost', (r) => {
+    delete r.cost;
+  });
+  const g = evaluateGate(base!, (await loadRuns([noCost]))[0]!, { ...GATE_DEFAULT_LIMITS, cost: 0.1 });
+  assert.equal(g.exitCode, 0);
+  assert.deepEqual(g.checks.filter((x) => x.metric === 'cost').map((x) => [x.outcome, x.reason]), [['skipped', 'a run carries no projected cost']]);
+  // compare leaves the cost row out when a run has none, and takes cost through the accessor it is given.
+  assert.equal(compareRuns(base!, { ...base!, label: 'B' }, { limits: COMPARE_DEFAULT_LIMITS, cost: () => null }).cost, null);
 });
 
 test('compare of three runs: each against the first, one table each; a run of another schedule is compared unpaired', { timeout: 60_000 }, async () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SCHEMA_VERSION } from '../../core/results.js';
 import { test } from 'node:test';
 import { UsageError } from '../../core/errors.js';
 import { loadResults, parseReportFormats, writeReports } from '../../reports/index.js';
@@ -21,7 +22,7 @@ test('writeReports writes results.json and the chosen formats, and loadResults r
     });
     assert.deepEqual((await readdir(out)).sort(), ['junit.xml', 'report.html', 'results.json', 'summary.md'], 'no temporary files left');
     const json = await readFile(written.json, 'utf8');
-    assert.match(json, /^\{\n  "schemaVersion": 1,/, 'pretty JSON');
+    assert.match(json, new RegExp(`^\\{\\n  "schemaVersion": ${SCHEMA_VERSION},`), 'pretty JSON');
     assert.deepEqual(await loadResults(out), r);
     const onlyJson = await writeReports(r, join(dir, 'run-2'), []);
     assert.deepEqual(onlyJson, { json: join(dir, 'run-2', 'results.json') });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { UsageError } from '../../core/errors.js';
+import { SCHEMA_VERSION } from '../../core/results.js';
 import { loadResults } from '../../reports/load.js';
 import { sampleResult } from '../fixtures/sample-result.js';
 
@@ -49,11 +50,24 @@ test('bad JSON is one clear line', async () => {
   await usageError(loadResults(p), /is not valid JSON .*The file is empty/);
 });
 
-test('a wrong schemaVersion says which version it is and which this capbench reads', async () => {
-  const p = join(dir, 'v2.json');
-  await writeFile(p, JSON.stringify({ ...sampleResult(), schemaVersion: 2, tool: { name: 'capbench', version: '9.0.0' } }));
-  const line = await usageError(loadResults(p), /v2\.json has results schema version 2 \(written by capbench 9\.0\.0\); this capbench reads version 1\./);
+test('a schemaVersion this capbench neither reads nor migrates says which it is and which it reads', async () => {
+  const p = join(dir, 'v9.json');
+  await writeFile(p, JSON.stringify({ ...sampleResult(), schemaVersion: 9, tool: { name: 'capbench', version: '9.0.0' } }));
+  const line = await usageError(loadResults(p), /v9\.json has results schema version 9 \(written by capbench 9\.0\.0\); this capbench reads versions 1, 2\./);
   assert.match(line, /Render it with the capbench version that wrote it/);
+});
+
+test('a v1 results file (no cost) is read by migrating it to the current version', async () => {
+  const p = join(dir, 'v1.json');
+  const { cost: _none, ...v2 } = sampleResult();
+  await writeFile(p, JSON.stringify({ ...v2, schemaVersion: 1 }));
+  const r = await loadResults(p);
+  assert.equal(r.schemaVersion, SCHEMA_VERSION);
+  assert.equal(r.cost, undefined);
+  assert.deepEqual(r, { ...v2, schemaVersion: SCHEMA_VERSION });
+  // A v1 file that does not match is named as v1.
+  await writeFile(p, JSON.stringify({ ...v2, schemaVersion: 1, status: 'paused' }));
+  await usageError(loadResults(p), /v1\.json does not match the results schema v1: status: /);
 });
 
 test('a schema mismatch names the first offending field', async () => {
@@ -62,7 +76,7 @@ test('a schema mismatch names the first offending field', async () => {
   r.operations[1].latencyMs.p50 = 'fast';
   r.status = 'paused';
   await writeFile(p, JSON.stringify(r));
-  await usageError(loadResults(p), /mismatch\.json does not match the results schema v1: (status|operations\.1\.latencyMs\.p50): .* \(and 1 more problem\)\./);
+  await usageError(loadResults(p), /mismatch\.json does not match the results schema v2: (status|operations\.1\.latencyMs\.p50): .* \(and 1 more problem\)\./);
 });
 
 test('JSON that is not an object, or has no schemaVersion, is not a results file', async () => {

@@ -1,11 +1,18 @@
 /**
- * The pure logic of bench/max-like-rate.ts: which constant arrival rate to try next
- * (a doubling ramp until a step fails, then bisection between the last pass and the first
- * fail), whether a step passed, and where a later worker configuration starts its ramp.
- * No I/O here, so that test/bench/max-like-rate.test.ts can check it without a server.
+ * Capacity search: the highest constant arrival rate a target sustains under a pass rule
+ * (an operation's p99 under a limit, the run not flagged, no errors). A doubling ramp until
+ * a step fails, then bisection between the last pass and the first fail (or halving down
+ * when the first step fails), with one retry of a failing step that something else
+ * disturbed.
  *
- * Every rate is in operations (likes) per second.
+ * Generic: it knows nothing about a store, a path or a scenario. How a step runs is
+ * injected (StepDriver), so the benches in bench/ and the future `capbench capacity`
+ * command share the loop, and test/engine/capacity.test.ts checks it without a server.
+ *
+ * Every rate is in operations per second; every latency in ms.
  */
+import { fmtMs } from '../core/format.js';
+import type { LoadOutcome } from './run.js';
 
 /** Bounds of one search. Rates in ops/s. */
 export interface SearchBounds {
@@ -51,7 +58,7 @@ export function recordStep(state: SearchState, rate: number, passed: boolean): S
   return { ...state, firstFail: state.firstFail === null ? rate : Math.min(state.firstFail, rate) };
 }
 
-/** Which part of the search a step belongs to (for the table). */
+/** Which part of the search a step belongs to (for tables and records). */
 export type SearchPhase = 'ramp' | 'bisect' | 'down';
 
 /** The phase the next step of `state` is in. */
@@ -87,10 +94,10 @@ export function nextRate(bounds: SearchBounds, state: SearchState, start = bound
 }
 
 /**
- * Where a later worker configuration starts its ramp, ops/s: the highest ramp rate
- * (startRate × 2^k) at or below half of the best rate found so far, so that it skips the
- * steps that surely pass but still starts one doubling below the earlier result. Never
- * below startRate; startRate when nothing passed yet (bestSoFar null).
+ * Where a later configuration (e.g. more worker threads) starts its ramp, ops/s: the highest
+ * ramp rate (startRate × 2^k) at or below half of the best rate found so far, so that it
+ * skips the steps that surely pass but still starts one doubling below the earlier result.
+ * Never below startRate; startRate when nothing passed yet (bestSoFar null).
  */
 export function rampStartAfter(bounds: SearchBounds, bestSoFar: number | null): number {
   if (bestSoFar === null) return bounds.startRate;
@@ -101,7 +108,7 @@ export function rampStartAfter(bounds: SearchBounds, bestSoFar: number | null): 
 
 /** Pass criteria of one step. */
 export interface StepCriteria {
-  /** Highest acceptable p99 of the like latency (from intended start), ms. */
+  /** Highest acceptable p99 of the judged operation's latency (from intended start), ms. */
   maxP99Ms: number;
   /** Require the engine not to have flagged the run (achieved ≥ 95% of target, every op started, no timeouts, …). */
   requireUnflagged: boolean;
@@ -111,7 +118,7 @@ export interface StepCriteria {
 
 /** The measured figures judgeStep() reads. */
 export interface StepMeasure {
-  /** p99 like latency from intended start, ms; null when the sample was too small to carry it. */
+  /** p99 latency from intended start, ms; null when the sample was too small to carry it. */
   p99Ms: number | null;
   flagged: boolean;
   /** The engine's reasons for flagging, as given. */
@@ -123,42 +130,82 @@ export interface StepMeasure {
 
 /**
  * Whether a step passed, and why not (each failed criterion as a short phrase, e.g.
- * "p99 7.2 ms > 5 ms").
+ * "p99 7.2 ms ≥ 5 ms"). The p99 must be strictly below the limit.
  */
 export function judgeStep(m: StepMeasure, c: StepCriteria): { passed: boolean; why: string[] } {
   const why: string[] = [];
   if (m.count === 0) why.push('no operation completed');
   if (m.p99Ms === null) why.push('too few samples for a p99');
-  else if (!(m.p99Ms < c.maxP99Ms)) why.push(`p99 ${fmtMs(m.p99Ms)} ms ≥ ${c.maxP99Ms} ms`);
+  else if (!(m.p99Ms < c.maxP99Ms)) why.push(`p99 ${fmtMs(m.p99Ms)} ≥ ${fmtMs(c.maxP99Ms)}`);
   const errorRate = m.count > 0 ? m.errors / m.count : 0;
   if (m.errors > 0 && errorRate > c.maxErrorRate) why.push(`${m.errors} errors (${(errorRate * 100).toPrecision(2)}%)`);
   if (c.requireUnflagged && m.flagged) why.push(`flagged: ${m.flagReasons.join('; ') || 'by the engine'}`);
   return { passed: why.length === 0, why };
 }
 
-/** A latency in ms with 2 significant decimals below 10 ms (0.42, 3.1, 12). */
-export function fmtMs(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
-  if (ms >= 100) return Math.round(ms).toString();
-  if (ms >= 10) return ms.toFixed(1);
-  return ms.toFixed(2);
+/** What one constant-rate step measured of the judged operation. Rates ops/s, latencies ms. */
+export interface StepMeasurement {
+  /** True when a retry of the same rate replaced this step's verdict. */
+  superseded: boolean;
+  /** Requested constant arrival rate, ops/s. */
+  targetOpsPerSec: number;
+  achievedOpsPerSec: number;
+  /** Latency from intended start (coordinated-omission corrected), ms. */
+  latencyMs: { p50: number | null; p99: number | null; p999: number | null; max: number | null };
+  /** Send to response, ms: the store's (and driver's) own time per operation. */
+  serviceTimeMs: { p50: number | null; p99: number | null };
+  /** How late operations were sent against their intended start, p99, ms. */
+  scheduleLagP99Ms: number | null;
+  count: number;
+  errors: number;
+  errorsByKind: Record<string, number>;
+  flagged: boolean;
+  flagReasons: string[];
+  passed: boolean;
+  /** Failed criteria, e.g. "p99 7.2 ms ≥ 5 ms"; an aborted step fails with the reason. */
+  failReasons: string[];
 }
 
-/** A rate in ops/s as an integer with thousands separators (123,456). */
-export function fmtRate(opsPerSec: number | null | undefined): string {
-  if (opsPerSec === null || opsPerSec === undefined || !Number.isFinite(opsPerSec)) return '—';
-  return Math.round(opsPerSec).toLocaleString('en-US');
+/**
+ * Measure one step from the engine's outcome: operation `operation`'s figures and the
+ * verdict of the pass rule (judgeStep). An aborted step fails, whatever it measured.
+ * @param rate the step's target arrival rate, ops/s.
+ * @returns the measurement, and how many `operation`s the target acknowledged (warmup
+ *   included), for a nothing-lost check.
+ */
+export function measureStep(outcome: LoadOutcome, operation: string, rate: number, criteria: StepCriteria): { step: StepMeasurement; acknowledged: number } {
+  const op = outcome.operations.find((o) => o.name === operation);
+  const errors = op ? Object.values(op.errors).reduce((a, b) => a + b, 0) : 0;
+  const judged = judgeStep({ p99Ms: op?.latencyMs.p99 ?? null, flagged: outcome.rate.flagged, flagReasons: outcome.rate.reasons, count: op?.count ?? 0, errors }, criteria);
+  return {
+    acknowledged: (op?.okCount ?? 0) + (op?.warmupOkCount ?? 0),
+    step: {
+      superseded: false,
+      targetOpsPerSec: rate,
+      achievedOpsPerSec: outcome.rate.achievedOpsPerSec,
+      latencyMs: { p50: op?.latencyMs.p50 ?? null, p99: op?.latencyMs.p99 ?? null, p999: op?.latencyMs.p999 ?? null, max: op?.latencyMs.max ?? null },
+      serviceTimeMs: { p50: op?.serviceTimeMs.p50 ?? null, p99: op?.serviceTimeMs.p99 ?? null },
+      scheduleLagP99Ms: op?.scheduleLagMs.p99 ?? null,
+      count: op?.count ?? 0,
+      errors,
+      errorsByKind: op?.errors ?? {},
+      flagged: outcome.rate.flagged,
+      flagReasons: outcome.rate.reasons,
+      passed: judged.passed && !outcome.aborted,
+      failReasons: outcome.aborted ? [`aborted: ${outcome.abortReason ?? 'interrupted'}`, ...judged.why] : judged.why,
+    },
+  };
 }
 
 /**
  * How driveSearch() runs and judges steps: the I/O side of a search, injected so that the
- * loop itself (ramp, bisection, one retry of a disturbed failing step) is shared by every
- * bench and testable without a server. `S` is the bench's own step record.
+ * loop itself (ramp, bisection, one retry of a disturbed failing step) is shared and
+ * testable without a server. `S` is the caller's own step record.
  */
 export interface StepDriver<S> {
   /** Run one step at `rate` ops/s (constant arrivals) and measure it; phase is for the record. */
   run(rate: number, phase: SearchPhase | 'retry'): Promise<S>;
-  /** Whether the step passed (the bench applies judgeStep() and its own extras). */
+  /** Whether the step passed (the caller applies judgeStep() and its own extras). */
   passed(step: S): boolean;
   /**
    * Whether a failing step is run once more at the same rate, the second run deciding
@@ -188,6 +235,7 @@ export interface DrivenSearch<S> {
  * bisection, or halving down when the start fails), at most `maxSteps` rates (a retry does
  * not count as one), one retry per failing step when driver.retry() says so. Stops early
  * when driver.stopped() turns true; a step interrupted that way does not change the state.
+ * Rejects with whatever driver.run() rejects with.
  */
 export async function driveSearch<S>(bounds: SearchBounds, start: number, maxSteps: number, driver: StepDriver<S>): Promise<DrivenSearch<S>> {
   const stopped = () => driver.stopped?.() === true;
