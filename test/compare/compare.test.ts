@@ -231,7 +231,7 @@ test('a missing file, another schema version or bad limits: exit 2 with one line
   });
   const s = await capbench(['gate', '--baseline', v2, a, '--out', join(dir, 'nothing2')]);
   assert.equal(s.code, 2);
-  assertOneLine(s.stderr, 'gate', new RegExp(`has results schema version ${SCHEMA_VERSION + 1}.*this capbench reads version ${SCHEMA_VERSION}`));
+  assertOneLine(s.stderr, 'gate', new RegExp(`has results schema version ${SCHEMA_VERSION + 1} .*; this capbench reads versions? [\\d, ]*${SCHEMA_VERSION}\\.`));
 
   const l = await capbench(['gate', '--baseline', a, a, '--max-regression', 'p99=ten', '--out', join(dir, 'nothing2')]);
   assert.equal(l.code, 2);
@@ -240,6 +240,16 @@ test('a missing file, another schema version or bad limits: exit 2 with one line
   assert.equal(noBase.code, 2);
   assertOneLine(noBase.stderr, 'gate', /--baseline/);
   await assert.rejects(readFile(join(dir, 'nothing2', 'gate.md')), 'nothing written');
+});
+
+test('a v1 baseline (before the cost field) is read and gated against a v2 run', { timeout: 60_000 }, async () => {
+  const v1 = await editedCopy(a, 'v1-baseline', (r) => {
+    (r as { schemaVersion: number }).schemaVersion = 1;
+    delete r.cost;
+  });
+  const r = await capbench(['gate', '--baseline', v1, b, '--max-regression', 'p99=off,footprint=off,cost=10%', '--out', join(dir, 'gate-v1')]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^gate: PASS: within limits; 1 skipped$/m, 'the cost check is skipped: the v1 baseline has none');
 });
 
 test('gate limits: p99=off passes the raised copy; p50=10% adds a check; identical runs pass', { timeout: 60_000 }, async () => {
