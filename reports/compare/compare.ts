@@ -21,9 +21,11 @@ export interface RunRef {
 /**
  * The outcome for one metric:
  * - within: the change stays inside the limit (in either direction);
- * - significant: beyond the limit, and the noise interval lies wholly on the change's side of 0
- *   (for footprint and cost, one snapshot each, beyond the limit is enough);
- * - in-noise: beyond the limit, but the interval includes 0: the runs' own variation explains it;
+ * - significant: beyond the limit, and the noise interval lies wholly beyond the limit on the
+ *   change's side (so it excludes 0 too); for footprint and cost, one snapshot each, beyond the
+ *   limit is enough;
+ * - in-noise: beyond the limit, but the interval reaches back inside the limit: the runs' own
+ *   variation could explain the part beyond it;
  * - noise-unknown: beyond the limit, and too few seconds to estimate the noise: not significant, flagged;
  * - not-measured: a figure is missing in one run (a percentile the sample cannot carry);
  * - unchecked: no limit on this metric.
@@ -207,7 +209,9 @@ function snapshotChange(spec: MetricSpec, baseline: number, current: number, lim
 
 /**
  * The verdict for one metric (see {@link Verdict}). Within the limit is decided on the whole-run
- * change alone; beyond it, the noise decides whether the change is significant.
+ * change alone; beyond it, the noise decides whether the change is significant: the whole
+ * interval must lie beyond the limit, not merely exclude 0, because the interval sees only the
+ * variation within each run, and runs of the same code differ as a whole too (docs/ci.md).
  */
 export function judge(spec: MetricSpec, baseline: number | null, current: number | null, noise: MetricChange['noise'], limit: number | null): MetricChange {
   const base = { spec, baseline, current, noise, limit };
@@ -227,7 +231,7 @@ export function judge(spec: MetricSpec, baseline: number | null, current: number
   let verdict: Verdict;
   if (noise.kind === 'snapshot') verdict = 'significant';
   else if (noise.kind === 'not-estimable') verdict = 'noise-unknown';
-  else verdict = (change > 0 ? noise.low > 0 : noise.high < 0) ? 'significant' : 'in-noise';
+  else verdict = (change > 0 ? noise.low > limit : noise.high < -limit) ? 'significant' : 'in-noise';
   return { ...base, change, verdict, direction };
 }
 

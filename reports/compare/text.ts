@@ -77,12 +77,12 @@ export function verdictText(m: MetricChange): { text: string; tone: Tone } {
 
 /** A one-line explanation of a verdict for JUnit messages and Markdown details. */
 export function verdictSentence(subject: string, m: MetricChange): string {
-  const what = `${subject} ${m.spec.label}: ${fmtValue(m.spec.unit, m.baseline)} -> ${fmtValue(m.spec.unit, m.current)} (${fmtChange(m.spec, m.change)}, limit ${fmtLimit(m.spec, m.limit)})`;
+  const what = `${subject} ${m.spec.label}: ${fmtValue(m.spec.unit, m.baseline)} → ${fmtValue(m.spec.unit, m.current)} (${fmtChange(m.spec, m.change)}, limit ${fmtLimit(m.spec, m.limit)})`;
   switch (m.verdict) {
     case 'significant':
-      return `${what}; ${m.noise.kind === 'interval' ? `95 % noise interval ${fmtNoise(m)} excludes 0` : 'one snapshot per run, taken as measured'}: ${verdictText(m).text}.`;
+      return `${what}; ${m.noise.kind === 'interval' ? `95 % noise interval ${fmtNoise(m)} lies beyond the limit` : 'one snapshot per run, taken as measured'}: ${verdictText(m).text}.`;
     case 'in-noise':
-      return `${what}; 95 % noise interval ${fmtNoise(m)} includes 0: ${verdictText(m).text}, not a failure.`;
+      return `${what}; 95 % noise interval ${fmtNoise(m)} reaches inside the limit: ${verdictText(m).text}, not a failure.`;
     case 'noise-unknown':
       return `${what}; noise ${fmtNoise(m)}: not significant, flagged.`;
     default:
@@ -98,7 +98,7 @@ export function methodLines(): string[] {
   return [
     `Change: the whole-run figure of the current run against the baseline's (latency percentiles, achieved ops/s, error rate, footprint after the run per store, projected cost).`,
     `Noise: a ${Math.round(CONFIDENCE * 100)} % bootstrap interval (${RESAMPLES.toLocaleString('en-US')} resamples, seeded PRNG ${BOOTSTRAP_SEED}) of the median change of the per-second values over the measured (non-warmup) seconds: paired by second when both runs ran the same schedule, else the change of the two runs' per-second medians. p99.9 uses the per-second max (the series has no per-second p99.9); throughput the completed operations per second.`,
-    `Verdict: a change within the limit is no significant change; beyond it, it is significant only when the interval excludes 0 on its side, else it is inside the noise (reported, never failed). With fewer than ${MIN_SECONDS} measured seconds the noise is not estimable: the change is flagged, not failed. Footprint and cost are one snapshot per run, taken as measured.`,
+    `Verdict: a change within the limit is no significant change; beyond it, it is significant only when the whole interval lies beyond the limit too, else it is inside the noise (reported, never failed). With fewer than ${MIN_SECONDS} measured seconds the noise is not estimable: the change is flagged, not failed. Footprint and cost are one snapshot per run, taken as measured.`,
     `The interval covers the variation within each run, not between runs on a shared machine: keep the baseline's machine and schedule.`,
   ];
 }

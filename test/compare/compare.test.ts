@@ -92,12 +92,13 @@ after(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-test('two real runs of the same scenario compare as no significant change for p99 (default limits)', { timeout: 180_000 }, async (t) => {
-  // Both runs measure the same code on the same stores. A busy shared machine can still shift a
-  // whole run (another process taking the CPUs for seconds), which no within-run noise estimate
-  // can see; such a pair is reported, and a fresh pair is run (at most three pairs).
+test('two real runs of the same scenario compare as no significant change for p99 (default limits)', { timeout: 240_000 }, async (t) => {
+  // Both runs measure the same code on the same stores. Runs still differ as a whole (the VM's
+  // CPUs, the store's state after its reset), which no within-run noise estimate can see: on
+  // this machine about 2 pairs in 10 came out significant (docs/ci.md). Such a pair is logged
+  // and a fresh pair is run, at most four pairs; the test fails only if all four are.
   const seen: string[] = [];
-  for (let attempt = 1; attempt <= 3; attempt++) {
+  for (let attempt = 1; attempt <= 4; attempt++) {
     const [x, y] = attempt === 1 ? [a, b] : [await realRun(join(dir, `a${attempt}`)), await realRun(join(dir, `b${attempt}`))];
     const out = join(dir, `compare-${attempt}`);
     const cli = await capbench(['compare', x, y, '--out', out]);
@@ -129,7 +130,7 @@ test('two real runs of the same scenario compare as no significant change for p9
     assert.match(await readFile(join(out, 'compare.html'), 'utf8'), /^<!doctype html>/);
     return;
   }
-  assert.fail(`every pair of same-code runs showed a significant p99 change; the machine was busy:\n${seen.join('\n')}`);
+  assert.fail(`every pair of same-code runs showed a significant p99 change (is the machine busy?):\n${seen.join('\n')}`);
 });
 
 test('a copy with every p99 raised by 50 % fails the gate: exit 1, gate.md and a JUnit failure', { timeout: 60_000 }, async () => {
@@ -157,7 +158,7 @@ test('a copy with every p99 raised by 50 % fails the gate: exit 1, gate.md and a
   const cases = base.operations.length * 2 + base.footprint.after.length;
   assert.equal(xml.match(/<testcase /g)?.length, cases);
   assert.match(xml, new RegExp(`<testsuites name="capbench" tests="${cases}" failures="1" errors="0"`));
-  assert.match(xml, /<testcase classname="capbench\.gate\.viral-like-spike\.like" name="p99" time="0">\n\s+<failure type="regression" message="like p99: [^"]+ \(\+50\.0 %, limit \+10 %\); 95 % noise interval \[\+50\.0 %, \+50\.0 %\] excludes 0: significant regression\.">/);
+  assert.match(xml, /<testcase classname="capbench\.gate\.viral-like-spike\.like" name="p99" time="0">\n\s+<failure type="regression" message="like p99: [^"]+ \(\+50\.0 %, limit \+10 %\); 95 % noise interval \[\+50\.0 %, \+50\.0 %\] lies beyond the limit: significant regression\.">/);
   assert.match(xml, /<testcase classname="capbench\.gate\.viral-like-spike\.like" name="throughput" time="0"\/>/);
   assert.match(xml, /<testcase classname="capbench\.gate\.viral-like-spike\.footprint" name="redis" time="0"\/>/);
 });
@@ -180,7 +181,7 @@ test('a p99 up by 50 % from one slow second is a regression inside the noise: re
   const xml = await readFile(join(out, 'gate-junit.xml'), 'utf8');
   assertWellFormedXml(xml);
   assert.match(xml, /failures="0"/);
-  assert.match(xml, /<system-out>like p99: [^<]*includes 0: regression inside the noise, not a failure\./);
+  assert.match(xml, /<system-out>like p99: [^<]*reaches inside the limit: regression inside the noise, not a failure\./);
 });
 
 test('with fewer than 5 measured seconds the noise is not estimable: flagged and skipped, exit 0', { timeout: 60_000 }, async () => {
@@ -281,7 +282,7 @@ test('cost: a projected cost 20 % higher fails a cost=10% gate; a run without co
   assert.match(r.stdout, /cost .*\+20\.0 %\s+snapshot\s+\+10 %\s+significant regression/);
   const xml = await readFile(join(out, 'gate-junit.xml'), 'utf8');
   assertWellFormedXml(xml);
-  assert.match(xml, /<testcase classname="capbench\.gate\.viral-like-spike\.cost" name="cost" time="0">\n\s+<failure type="regression" message="total cost: \$[\d,.]+\/month -&gt; \$[\d,.]+\/month \(\+20\.0 %, limit \+10 %\); one snapshot per run, taken as measured: significant regression\.">/);
+  assert.match(xml, /<testcase classname="capbench\.gate\.viral-like-spike\.cost" name="cost" time="0">\n\s+<failure type="regression" message="total cost: \$[\d,.]+\/month → \$[\d,.]+\/month \(\+20\.0 %, limit \+10 %\); one snapshot per run, taken as measured: significant regression\.">/);
 
   const noCost = await editedCopy(a, 'no-cost', (r) => {
     delete r.cost;
