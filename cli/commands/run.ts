@@ -14,6 +14,7 @@ import { loadScenarioFile, looksLikeScenarioFile } from '../../scenarios/file.js
 import { runScenario } from '../../scenarios/run.js';
 import { envLayer, parseLayer, resolveRunSettings, type RunSettingsLayerValue } from '../../scenarios/settings.js';
 import { parseReportFormats, renderTerminalSummary, writeReports, type ReportFormat } from '../../reports/index.js';
+import { listenForInterrupt } from '../interrupt.js';
 import { createProgress } from '../progress.js';
 
 /** Flags of `capbench run`, as commander hands them over (strings where the user typed them). */
@@ -157,24 +158,14 @@ export function registerRunCommand(program: Command): void {
     .option('--cassandra-url <url>', 'Cassandra to use (env CAPBENCH_CASSANDRA_URL)')
     .option('--elasticsearch-url <url>', 'Elasticsearch to use (env CAPBENCH_ELASTICSEARCH_URL)')
     .action(async (scenario: string, flags: RunFlags) => {
-      const ac = new AbortController();
-      let interrupts = 0;
-      const onSigint = () => {
-        interrupts++;
-        if (interrupts > 1) process.exit(130);
-        process.stderr.write('\ninterrupted: stopping the run and writing partial results (Ctrl-C again to quit at once)\n');
-        ac.abort('interrupted (Ctrl-C)');
-      };
-      process.on('SIGINT', onSigint);
-      process.on('SIGTERM', onSigint);
+      const interrupt = listenForInterrupt('stopping the run and writing partial results');
       try {
-        const { outDir, result, exitCode } = await runCommand(scenario, flags, ac.signal);
+        const { outDir, result, exitCode } = await runCommand(scenario, flags, interrupt.signal);
         process.stdout.write(`${renderTerminalSummary(result, { color: process.stdout.isTTY === true })}\n`);
         process.stdout.write(`results: ${join(outDir, 'results.json')}\nreport:  ${join(outDir, 'report.html')}\n`);
         process.exitCode = exitCode;
       } finally {
-        process.off('SIGINT', onSigint);
-        process.off('SIGTERM', onSigint);
+        interrupt.dispose();
       }
     });
 }
