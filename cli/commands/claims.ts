@@ -19,11 +19,12 @@ import { envLayer } from '../../scenarios/settings.js';
 import { renderClaimsSummary, writeClaimsReports, type WrittenClaimsReports } from '../../reports/claims/index.js';
 import { HTML_FILE, RESULTS_FILE, writeReports } from '../../reports/index.js';
 import { listenForInterrupt } from '../interrupt.js';
+import { addStoreUrlOptions, type StoreUrlFlags } from '../store-urls.js';
 import { createProgress, type ProgressView } from '../progress.js';
 import { flagsLayer } from './run.js';
 
 /** Flags of `capbench claims`, as commander hands them over. */
-export interface ClaimsFlags {
+export interface ClaimsFlags extends StoreUrlFlags {
   quick?: boolean;
   out?: string;
   /** Comma-separated experiment ids to run (the others' claims say they were left out). */
@@ -31,11 +32,6 @@ export interface ClaimsFlags {
   /** Another register file (default: the one shipped with capbench). */
   register?: string;
   quiet?: boolean;
-  redisUrl?: string;
-  postgresUrl?: string;
-  mongodbUrl?: string;
-  cassandraUrl?: string;
-  elasticsearchUrl?: string;
 }
 
 /** What claimsCommand() did. */
@@ -96,28 +92,23 @@ export async function claimsCommand(flags: ClaimsFlags, signal?: AbortSignal): P
 
 /** Register `capbench claims`. */
 export function registerClaimsCommand(program: Command): void {
-  program
+  const command = program
     .command('claims')
     .description("run the experiments behind every design-document claim and write claims.json, claims.md and claims.html (holds / refuted / not measurable here / not yet measured)")
     .option('--quick', 'short schedules and small options (well under 2 minutes); default: the schedules the claims need')
     .option('--out <dir>', 'output directory (default results/claims-<time>); runs go to <dir>/runs/<experiment>/')
     .option('--only <ids>', 'run only these experiments, comma-separated (e.g. likes-counter,follows)')
     .option('--register <file>', 'a claims register file (default: the one shipped with capbench)')
-    .option('-q, --quiet', 'no progress output')
-    .option('--redis-url <url>', 'Redis to use (env CAPBENCH_REDIS_URL)')
-    .option('--postgres-url <url>', 'PostgreSQL to use (env CAPBENCH_POSTGRES_URL)')
-    .option('--mongodb-url <url>', 'MongoDB (or FerretDB) to use (env CAPBENCH_MONGODB_URL)')
-    .option('--cassandra-url <url>', 'Cassandra to use (env CAPBENCH_CASSANDRA_URL)')
-    .option('--elasticsearch-url <url>', 'Elasticsearch to use (env CAPBENCH_ELASTICSEARCH_URL)')
-    .action(async (flags: ClaimsFlags) => {
-      const interrupt = listenForInterrupt('stopping the current experiment and writing the partial register');
-      try {
-        const { outDir, report, written, exitCode } = await claimsCommand(flags, interrupt.signal);
-        process.stdout.write(renderClaimsSummary(report, { color: process.stdout.isTTY === true }));
-        process.stdout.write(`claims: ${written.html}\n        ${written.markdown}\n        ${written.json}\nruns:   ${join(outDir, 'runs')}\n`);
-        process.exitCode = exitCode;
-      } finally {
-        interrupt.dispose();
-      }
-    });
+    .option('-q, --quiet', 'no progress output');
+  addStoreUrlOptions(command).action(async (flags: ClaimsFlags) => {
+    const interrupt = listenForInterrupt('stopping the current experiment and writing the partial register');
+    try {
+      const { outDir, report, written, exitCode } = await claimsCommand(flags, interrupt.signal);
+      process.stdout.write(renderClaimsSummary(report, { color: process.stdout.isTTY === true }));
+      process.stdout.write(`claims: ${written.html}\n        ${written.markdown}\n        ${written.json}\nruns:   ${join(outDir, 'runs')}\n`);
+      process.exitCode = exitCode;
+    } finally {
+      interrupt.dispose();
+    }
+  });
 }

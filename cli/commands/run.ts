@@ -15,10 +15,11 @@ import { runScenario } from '../../scenarios/run.js';
 import { envLayer, parseLayer, resolveRunSettings, type RunSettingsLayerValue } from '../../scenarios/settings.js';
 import { parseReportFormats, renderTerminalSummary, writeReports, type ReportFormat } from '../../reports/index.js';
 import { listenForInterrupt } from '../interrupt.js';
+import { addStoreUrlOptions, type StoreUrlFlags } from '../store-urls.js';
 import { createProgress } from '../progress.js';
 
 /** Flags of `capbench run`, as commander hands them over (strings where the user typed them). */
-export interface RunFlags {
+export interface RunFlags extends StoreUrlFlags {
   out?: string;
   path?: string;
   option?: string[];
@@ -37,11 +38,6 @@ export interface RunFlags {
   format?: string;
   allowRemote?: boolean;
   quiet?: boolean;
-  redisUrl?: string;
-  postgresUrl?: string;
-  mongodbUrl?: string;
-  cassandraUrl?: string;
-  elasticsearchUrl?: string;
 }
 
 function parseOptionPairs(pairs: string[] = []): Record<string, unknown> {
@@ -130,7 +126,7 @@ export async function runCommand(target: string, flags: RunFlags, signal?: Abort
 
 /** Register `capbench run`. */
 export function registerRunCommand(program: Command): void {
-  program
+  const command = program
     .command('run')
     .description('run a scenario (built-in id or a .yaml/.json scenario file) and write results.json and report.html')
     .argument('<scenario>', 'built-in scenario id (see `capbench scenarios`) or a scenario file')
@@ -151,21 +147,16 @@ export function registerRunCommand(program: Command): void {
     .option('--threshold <expr...>', 'pass/fail condition, repeatable, e.g. like:p99<5ms (replaces the defaults)')
     .option('--format <list>', 'reports besides results.json: html,markdown,junit', 'html,markdown,junit')
     .option('--allow-remote', 'allow targets that are not on loopback (only hosts you own)')
-    .option('-q, --quiet', 'no progress output')
-    .option('--redis-url <url>', 'Redis to use (env CAPBENCH_REDIS_URL)')
-    .option('--postgres-url <url>', 'PostgreSQL to use (env CAPBENCH_POSTGRES_URL)')
-    .option('--mongodb-url <url>', 'MongoDB (or FerretDB) to use (env CAPBENCH_MONGODB_URL)')
-    .option('--cassandra-url <url>', 'Cassandra to use (env CAPBENCH_CASSANDRA_URL)')
-    .option('--elasticsearch-url <url>', 'Elasticsearch to use (env CAPBENCH_ELASTICSEARCH_URL)')
-    .action(async (scenario: string, flags: RunFlags) => {
-      const interrupt = listenForInterrupt('stopping the run and writing partial results');
-      try {
-        const { outDir, result, exitCode } = await runCommand(scenario, flags, interrupt.signal);
-        process.stdout.write(`${renderTerminalSummary(result, { color: process.stdout.isTTY === true })}\n`);
-        process.stdout.write(`results: ${join(outDir, 'results.json')}\nreport:  ${join(outDir, 'report.html')}\n`);
-        process.exitCode = exitCode;
-      } finally {
-        interrupt.dispose();
-      }
-    });
+    .option('-q, --quiet', 'no progress output');
+  addStoreUrlOptions(command).action(async (scenario: string, flags: RunFlags) => {
+    const interrupt = listenForInterrupt('stopping the run and writing partial results');
+    try {
+      const { outDir, result, exitCode } = await runCommand(scenario, flags, interrupt.signal);
+      process.stdout.write(`${renderTerminalSummary(result, { color: process.stdout.isTTY === true })}\n`);
+      process.stdout.write(`results: ${join(outDir, 'results.json')}\nreport:  ${join(outDir, 'report.html')}\n`);
+      process.exitCode = exitCode;
+    } finally {
+      interrupt.dispose();
+    }
+  });
 }

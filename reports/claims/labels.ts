@@ -32,10 +32,9 @@ export function measureLabel(m: { kind: MeasureKind; scenario?: string; experime
   }
 }
 
-/** What explains a claim's verdict, one line each: the reason, the command that measures it (bench), the register's note. */
-export function whyLines(c: Pick<ClaimRow, 'why' | 'measure' | 'note'>): string[] {
-  const cmd = c.measure.kind === 'bench' && c.measure.command ? `run: ${c.measure.command}` : undefined;
-  return [c.why, cmd, c.note].filter((x): x is string => Boolean(x));
+/** What explains a claim's verdict, one line each: the reason, then the register's note (the Run column names a bench's command). */
+export function whyLines(c: Pick<ClaimRow, 'why' | 'note'>): string[] {
+  return [c.why, c.note].filter((x): x is string => Boolean(x));
 }
 
 /** Claims grouped by verdict, in REGISTER_VERDICTS order (holds, refuted, not measurable, not yet measured), register order within; empty groups left out. */

@@ -51,7 +51,7 @@ test('claims.html: counts, one row per claim in verdict groups, escaped text, no
   assert.ok(order.every((i, k) => i > 0 && (k === 0 || i > order[k - 1]!)), `groups in order: ${order}`);
   assert.match(html, /<a href="runs\/likes-counter\/report.html">report<\/a>/);
   assert.match(html, /not yet measured/);
-  assert.match(html, /run: npm run bench:like-paths/);
+  assert.match(html, /bench: npm run bench:like-paths/);
 });
 
 test('claims.md: counts per verdict, the hostile figure cannot break the table, credentials redacted', () => {
