@@ -13,6 +13,7 @@ import { registerReportCommand } from './commands/report.js';
 import { registerScenariosCommand } from './commands/scenarios.js';
 import { registerPathsCommand } from './commands/paths.js';
 import { registerServicesCommand } from './commands/services.js';
+import { registerClaimsCommand } from './commands/claims.js';
 
 /** Build the commander program (exported for tests). */
 export function buildProgram(): Command {
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerScenariosCommand(program);
   registerPathsCommand(program);
   registerServicesCommand(program);
+  registerClaimsCommand(program);
   return program;
 }
 
