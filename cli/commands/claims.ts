@@ -19,6 +19,7 @@ import { envLayer } from '../../scenarios/settings.js';
 import { renderClaimsSummary, writeClaimsReports, type WrittenClaimsReports } from '../../reports/claims/index.js';
 import { HTML_FILE, RESULTS_FILE, writeReports } from '../../reports/index.js';
 import { onInterrupt } from '../interrupt.js';
+import { loadCostInputs, withCost } from './cost.js';
 import { addStoreUrlOptions, type StoreUrlFlags } from '../store-urls.js';
 import { createProgress, type ProgressView } from '../progress.js';
 import { flagsLayer } from './run.js';
@@ -63,6 +64,7 @@ export async function claimsCommand(flags: ClaimsFlags, signal?: AbortSignal): P
   };
   let progress: ProgressView | undefined;
 
+  const { priceBook } = await loadCostInputs({});
   const report = await runClaims({
     register,
     mode: flags.quick ? 'quick' : 'full',
@@ -80,6 +82,8 @@ export async function claimsCommand(flags: ClaimsFlags, signal?: AbortSignal): P
       progress?.stop();
       progress = undefined;
     },
+    // The cost claims (seed 000's cloud price table) come from the cost model on each run, at the built-in price book.
+    finishRun: (result) => withCost(result, { priceBook }),
     writeRun: async (experiment, result) => {
       await writeReports(result, join(outDir, runDir(experiment)), ['html', 'markdown', 'junit']);
       return { report: `${runDir(experiment)}/${HTML_FILE}`, results: `${runDir(experiment)}/${RESULTS_FILE}` };

@@ -37,6 +37,11 @@ export interface ClaimsRunRequest {
   flags?: RunSettingsLayerValue;
   /** The environment layer (CAPBENCH_WORKERS, ...), below the experiment's settings. */
   env?: RunSettingsLayerValue;
+  /**
+   * What the reports layer adds to a run's result before its claims are read (the cost model's
+   * cost.* claims); identity when absent. Passed in because scenarios/ does not import reports/.
+   */
+  finishRun?: (result: RunResult) => RunResult;
   /** Write one run's reports; called once per run that produced a result (completed or aborted). */
   writeRun(experiment: string, result: RunResult): Promise<RunLinks>;
   log(line: string): void;
@@ -140,6 +145,7 @@ export async function runClaims(req: ClaimsRunRequest): Promise<ClaimsReport> {
       continue;
     }
     req.onRunEnd?.(e.id);
+    if (req.finishRun) result = req.finishRun(result);
     const links = await req.writeRun(e.id, result);
     outcomes.set(e.id, {
       result,

@@ -71,8 +71,9 @@ test('claims --quick writes claims.json/md/html: every register entry, verdicts 
 
   for (const entry of register.claims) {
     const row = report.claims.find((c) => c.id === entry.id)!;
-    if (entry.measure.kind === 'scenario' && 'experiment' in entry.measure) {
-      // A verdict from the experiment's real run: the same as the ClaimResult its results.json holds.
+    const measuredRun = (entry.measure.kind === 'scenario' || entry.measure.kind === 'cost') && 'experiment' in entry.measure && entry.measure.experiment !== undefined;
+    if (measuredRun) {
+      // A verdict from the experiment's real run (the scenario's or the cost model's claim): the same as the ClaimResult its results.json holds.
       assert.ok(row.verdict === 'holds' || row.verdict === 'refuted', `${row.id}: ${row.verdict} (${row.why})`);
       const exp = report.experiments.find((e) => e.id === row.measure.experiment)!;
       const run = await loadResults(join(dir, exp.results!));
