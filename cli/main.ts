@@ -15,6 +15,7 @@ import { registerPathsCommand } from './commands/paths.js';
 import { registerServicesCommand } from './commands/services.js';
 import { registerCompareCommand } from './commands/compare.js';
 import { registerGateCommand } from './commands/gate.js';
+import { registerClaimsCommand } from './commands/claims.js';
 
 /** Build the commander program (exported for tests). */
 export function buildProgram(): Command {
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerServicesCommand(program);
   registerCompareCommand(program);
   registerGateCommand(program);
+  registerClaimsCommand(program);
   return program;
 }
 

@@ -40,3 +40,11 @@ export function redactResult(result: RunResult): RunResult {
   r.scenario.options = redactValue(result.scenario.options, undefined, true, 0) as RunResult['scenario']['options'];
   return r;
 }
+
+/**
+ * A deep copy of any JSON-like report (the claims report, ...) with "user:password@" in every
+ * URL-like string replaced by "user:***@". Does not mutate its input.
+ */
+export function redactJson<T>(value: T): T {
+  return redactValue(value, undefined, false, 0) as T;
+}

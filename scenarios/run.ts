@@ -29,8 +29,13 @@ export interface RunRequest {
   signal?: AbortSignal;
 }
 
-/** Check (loopback) and probe every store the run needs. */
-async function connectTargets(settings: RunSettings): Promise<{ connections: Partial<Record<StoreName, Connection>>; targets: RunResult['targets'] }> {
+/**
+ * Check (loopback) and probe every store the run needs, before any work starts (`capbench
+ * claims` calls it for every experiment before running the first).
+ * @throws UsageError for a non-loopback target without allowRemote; TargetUnreachableError
+ *   naming the store and address when one does not answer.
+ */
+export async function connectTargets(settings: RunSettings): Promise<{ connections: Partial<Record<StoreName, Connection>>; targets: RunResult['targets'] }> {
   const connections: Partial<Record<StoreName, Connection>> = {};
   const targets: RunResult['targets'] = [];
   for (const [store, conn] of Object.entries(settings.connections) as [StoreName, Connection][]) {

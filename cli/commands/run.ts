@@ -15,11 +15,12 @@ import { runScenario } from '../../scenarios/run.js';
 import { envLayer, parseLayer, resolveRunSettings, type RunSettingsLayerValue } from '../../scenarios/settings.js';
 import { parseReportFormats, renderTerminalSummary, writeReports, type ReportFormat } from '../../reports/index.js';
 import { onInterrupt } from '../interrupt.js';
+import { addStoreUrlOptions, type StoreUrlFlags } from '../store-urls.js';
 import { loadCostInputs, withCost } from './cost.js';
 import { createProgress } from '../progress.js';
 
 /** Flags of `capbench run`, as commander hands them over (strings where the user typed them). */
-export interface RunFlags {
+export interface RunFlags extends StoreUrlFlags {
   out?: string;
   path?: string;
   option?: string[];
@@ -42,11 +43,6 @@ export interface RunFlags {
   scale?: string;
   /** A price book file instead of the built-in one (reports/cost/price-book.yaml). */
   priceBook?: string;
-  redisUrl?: string;
-  postgresUrl?: string;
-  mongodbUrl?: string;
-  cassandraUrl?: string;
-  elasticsearchUrl?: string;
 }
 
 function parseOptionPairs(pairs: string[] = []): Record<string, unknown> {
@@ -138,7 +134,7 @@ export async function runCommand(target: string, flags: RunFlags, signal?: Abort
 
 /** Register `capbench run`. */
 export function registerRunCommand(program: Command): void {
-  program
+  const command = program
     .command('run')
     .description('run a scenario (built-in id or a .yaml/.json scenario file) and write results.json and report.html')
     .argument('<scenario>', 'built-in scenario id (see `capbench scenarios`) or a scenario file')
@@ -161,22 +157,17 @@ export function registerRunCommand(program: Command): void {
     .option('--scale <list>', 'project the monthly cloud cost at this scale, e.g. posts=1000000,likesPerSec=5000 (see docs/cost.md)')
     .option('--price-book <file>', 'price book (YAML/JSON) instead of the built-in reports/cost/price-book.yaml')
     .option('--allow-remote', 'allow targets that are not on loopback (only hosts you own)')
-    .option('-q, --quiet', 'no progress output')
-    .option('--redis-url <url>', 'Redis to use (env CAPBENCH_REDIS_URL)')
-    .option('--postgres-url <url>', 'PostgreSQL to use (env CAPBENCH_POSTGRES_URL)')
-    .option('--mongodb-url <url>', 'MongoDB (or FerretDB) to use (env CAPBENCH_MONGODB_URL)')
-    .option('--cassandra-url <url>', 'Cassandra to use (env CAPBENCH_CASSANDRA_URL)')
-    .option('--elasticsearch-url <url>', 'Elasticsearch to use (env CAPBENCH_ELASTICSEARCH_URL)')
-    .action(async (scenario: string, flags: RunFlags) => {
-      const ac = new AbortController();
-      const dispose = onInterrupt(ac, 'interrupted: stopping the run and writing partial results (Ctrl-C again to quit at once)');
-      try {
-        const { outDir, result, exitCode } = await runCommand(scenario, flags, ac.signal);
-        process.stdout.write(`${renderTerminalSummary(result, { color: process.stdout.isTTY === true })}\n`);
-        process.stdout.write(`results: ${join(outDir, 'results.json')}\nreport:  ${join(outDir, 'report.html')}\n`);
-        process.exitCode = exitCode;
-      } finally {
-        dispose();
-      }
-    });
+    .option('-q, --quiet', 'no progress output');
+  addStoreUrlOptions(command).action(async (scenario: string, flags: RunFlags) => {
+    const ac = new AbortController();
+    const dispose = onInterrupt(ac, 'interrupted: stopping the run and writing partial results (Ctrl-C again to quit at once)');
+    try {
+      const { outDir, result, exitCode } = await runCommand(scenario, flags, ac.signal);
+      process.stdout.write(`${renderTerminalSummary(result, { color: process.stdout.isTTY === true })}\n`);
+      process.stdout.write(`results: ${join(outDir, 'results.json')}\nreport:  ${join(outDir, 'report.html')}\n`);
+      process.exitCode = exitCode;
+    } finally {
+      dispose();
+    }
+  });
 }

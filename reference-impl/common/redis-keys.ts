@@ -25,14 +25,18 @@ export async function unlinkMatching(client: RedisClientType, pattern: string): 
 
 /**
  * Sum integer values over every key matching a SCAN pattern: string keys via MGET, hash
- * keys via HVALS. Used to prove that no like was lost (the stored total equals the
- * acknowledged likes).
+ * keys via HVALS, each key once even when SCAN returns it twice. Used to prove that no like was
+ * lost (the stored total equals the acknowledged likes).
  * @returns total of the values and the number of keys (string) or fields (hash) summed.
  */
 export async function sumMatching(client: RedisClientType, pattern: string, kind: 'string' | 'hash'): Promise<{ total: number; items: number }> {
   let total = 0;
   let items = 0;
-  for await (const keys of client.scanIterator({ MATCH: pattern, COUNT: 1000 })) {
+  // SCAN may return a key more than once (while the keyspace is rehashed): count each once.
+  const seen = new Set<string>();
+  for await (const batch of client.scanIterator({ MATCH: pattern, COUNT: 1000 })) {
+    const keys = batch.filter((k) => !seen.has(k));
+    for (const k of keys) seen.add(k);
     if (keys.length === 0) continue;
     const values = kind === 'string' ? await client.mGet(keys) : (await Promise.all(keys.map((k) => client.hVals(k)))).flat();
     for (const v of values) {

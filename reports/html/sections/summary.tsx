@@ -57,7 +57,7 @@ export function Summary({ r }: { r: RunResult }) {
 }
 
 /** One summary card: a label, a large value, a line below; `tone` colours it. */
-function Card({ label, value, sub, tone }: { label: string; value: string; sub: ComponentChildren; tone?: 'good' | 'bad' | 'warn' }) {
+export function Card({ label, value, sub, tone }: { label: string; value: string; sub: ComponentChildren; tone?: 'good' | 'bad' | 'warn' }) {
   return (
     <div class={tone ? `card ${tone}` : 'card'}>
       <div class="label">{label}</div>
