@@ -9,7 +9,7 @@
  * Without Chromium the browser test fails with the install command; CAPBENCH_SKIP_BROWSER=1 skips it.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { capbench } from '../fixtures/cli.js';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -22,21 +22,9 @@ import { ClaimsReportSchema, type ClaimsReport } from '../../core/claims.js';
 import { loadResults } from '../../reports/index.js';
 import { DEFAULT_REGISTER, loadRegister } from '../../scenarios/claims/register.js';
 
-const CLI = new URL('../../cli/main.js', import.meta.url).pathname;
 const CHROMIUM = '/usr/bin/chromium';
 const SKIP_BROWSER = process.env.CAPBENCH_SKIP_BROWSER === '1' ? 'CAPBENCH_SKIP_BROWSER=1' : false;
 
-function capbench(args: string[]): Promise<{ code: number; stdout: string; stderr: string; seconds: number }> {
-  const t0 = performance.now();
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr, seconds: (performance.now() - t0) / 1000 }));
-  });
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {

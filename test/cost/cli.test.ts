@@ -3,7 +3,7 @@
  * (CAPBENCH_REDIS_URL redirects it, as in test/cli/cli.test.ts).
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { capbench } from '../fixtures/cli.js';
 import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,18 +11,7 @@ import { test } from 'node:test';
 import { RunResultSchema, SCHEMA_VERSION } from '../../core/results.js';
 import { sampleResult } from '../fixtures/sample-result.js';
 
-const CLI = new URL('../../cli/main.js', import.meta.url).pathname;
 
-function capbench(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
 
 const exists = (p: string) => stat(p).then(() => true, () => false);
 
