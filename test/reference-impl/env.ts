@@ -47,7 +47,7 @@ const RO_USER = `${TEST_TAG}_ro`;
  * the engine with their codes. Close with `await clients.close()` (the ACL user is removed).
  * @throws Error for a store it cannot make read-only.
  */
-export async function readOnlyClients(stores: readonly StoreName[]): Promise<StoreClients> {
+async function readOnlyClients(stores: readonly StoreName[]): Promise<StoreClients> {
   const open: { redis?: Awaited<ReturnType<typeof connectRedis>>; postgres?: Awaited<ReturnType<typeof connectPostgres>> } = {};
   let admin: Awaited<ReturnType<typeof connectRedis>> | undefined;
   for (const store of stores) {
