@@ -10,6 +10,10 @@ import { PATH_FAMILIES, type PathFamilies, type PathFamily, type StoragePath } f
 import { redisCounterPath } from './likes/redis-counter.js';
 import { redisHashPath } from './likes/redis-hash.js';
 import { pgDirectLikesPath } from './likes/pg-direct.js';
+import { mongoDirectLikesPath } from './likes/mongo-direct.js';
+import { batchSyncLikesPath } from './likes/batch-sync.js';
+import { hotColdLikesPath } from './likes/hot-cold.js';
+import { perUserLikesPath } from './likes/per-user.js';
 import { pgFollowsPath } from './follows/pg.js';
 
 export { PATH_FAMILIES, formatSeedSources, type PathFamilies, type PathFamily, type SeedSource, type StoragePath } from './path.js';
@@ -19,6 +23,10 @@ const PATHS: readonly StoragePath[] = [
   redisCounterPath,
   redisHashPath,
   pgDirectLikesPath,
+  mongoDirectLikesPath,
+  batchSyncLikesPath,
+  hotColdLikesPath,
+  perUserLikesPath,
   pgFollowsPath,
 ];
 

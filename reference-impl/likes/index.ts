@@ -7,3 +7,7 @@ export * from './types.js';
 export { RedisCounterLikes, redisCounterPath } from './redis-counter.js';
 export { RedisHashLikes, redisHashPath, DEFAULT_BUCKET_SIZE, type ListpackLimits } from './redis-hash.js';
 export { PgDirectLikes, pgDirectLikesPath } from './pg-direct.js';
+export { MongoDirectLikes, mongoDirectLikesPath } from './mongo-direct.js';
+export { BatchSyncLikes, batchSyncLikesPath, DEFAULT_FLUSH_MS, DEFAULT_FLUSH_BATCH, type FlushResult } from './batch-sync.js';
+export { HotColdLikes, hotColdLikesPath, RECACHE_TTL_S } from './hot-cold.js';
+export { PerUserLikes, perUserLikesPath, LIKES_KEYSPACE, type UserLike } from './per-user.js';

@@ -27,8 +27,33 @@ export interface LikeCounterOptions {
    * the key layout: data written with one B cannot be read with another.
    */
   bucketSize?: number;
-  /** PostgreSQL paths: schema holding the table (created if missing); default "public". Tests use their own. */
+  /**
+   * PostgreSQL paths: schema holding the table (created if missing); default "public". Tests use their own.
+   * MongoDB and Cassandra paths: a namespace prefix of their collections / tables
+   * (`{schema}_posts`, `{schema}_likes`), so tests never share them; default none.
+   */
   schema?: string;
+  /** MongoDB paths (likes.batch-sync, likes.hot-cold, likes.mongo-direct): database; default "capbench_likes". */
+  mongoDatabase?: string;
+  /** likes.per-user: Cassandra keyspace (created with SimpleStrategy rf 1 if missing); default "capbench_likes". */
+  keyspace?: string;
+  /** likes.batch-sync: flush the pending deltas to MongoDB every this many ms (default 1000, seed 000 "async batch updates"). */
+  flushMs?: number;
+  /** likes.batch-sync: flush early once this many posts are pending (default 10000). */
+  flushBatch?: number;
+  /** likes.batch-sync: how Redis holds the live counts: "incr" (one string per post) or "hash" (bucketed HINCRBY); default "incr". */
+  redisLayout?: 'incr' | 'hash';
+  /**
+   * likes.hot-cold: which posts are hot (kept in Redis with ttlSeconds, default 7 days):
+   * "recent" = ids >= hotFrom (time-ordered ids: the newest posts, seed 000 "recent posts,
+   * first 24-48 h"); "top" = posts with at least hotMinLikes likes (seed "top 10% by likes");
+   * "all" = every post. Default "all".
+   */
+  hotPolicy?: 'all' | 'recent' | 'top';
+  /** likes.hot-cold with hotPolicy "recent": first hot post id. */
+  hotFrom?: number;
+  /** likes.hot-cold with hotPolicy "top": likes a post needs to be hot. */
+  hotMinLikes?: number;
 }
 
 /**
@@ -72,6 +97,22 @@ export interface LikeCounter {
    * verification after a run ("likes lost must be 0", DESIGN.md viral-like-spike), not the hot path.
    */
   total(): Promise<{ likes: number; posts: number }>;
+  /**
+   * What like() resolves to: "exact" (default when absent) = the post's count right after this
+   * like, distinct across concurrent likes (an atomic increment's reply); "read" = a read of
+   * the count after the write, which concurrent likes may share (likes.per-user: Cassandra
+   * counter updates return nothing).
+   */
+  readonly likeResult?: 'exact' | 'read';
+  /**
+   * Paths with asynchronous parts (likes.batch-sync): wait until everything acknowledged has
+   * reached the durable store (the pending backlog is 0). Absent: nothing to wait for.
+   */
+  settle?(): Promise<void>;
+  /** Paths with asynchronous parts: likes acknowledged but not yet in the durable store (sum of pending deltas). */
+  pending?(): Promise<number>;
+  /** Stop background work this instance started (flush timers). Does not close clients. */
+  close?(): Promise<void>;
 }
 
 /**

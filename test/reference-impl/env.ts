@@ -9,6 +9,9 @@ import { errorKind } from '../../engine/types.js';
 import { openStoreClients, type StoreClients } from '../../targets/clients.js';
 import { connectPostgres } from '../../targets/postgres/client.js';
 import { connectRedis } from '../../targets/redis/client.js';
+import { connectMongo } from '../../targets/mongodb/client.js';
+import { connectCassandra } from '../../targets/cassandra/client.js';
+import cassandra from 'cassandra-driver';
 import { resolveConnection } from '../../targets/registry.js';
 
 /** A per-process tag so parallel test files and benchmark data never share keys or schemas. */
@@ -43,12 +46,20 @@ const RO_USER = `${TEST_TAG}_ro`;
 /**
  * Clients on which every write is refused by the server itself, with the store's own error
  * code: PostgreSQL sessions with default_transaction_read_only (SQLSTATE 25006), a Redis ACL
- * user allowed only @read commands (NOPERM). For checking that a path hands driver errors to
+ * user allowed only @read commands (NOPERM), Cassandra sessions at consistency THREE on a
+ * one-node cluster (Unavailable, surfaced as the driver's NoHostAvailableError). MongoDB
+ * (FerretDB 1.24 here) has no roles and ignores write concerns, so its client stays writable.
+ * For checking that a path hands driver errors to
  * the engine with their codes. Close with `await clients.close()` (the ACL user is removed).
  * @throws Error for a store it cannot make read-only.
  */
 async function readOnlyClients(stores: readonly StoreName[]): Promise<StoreClients> {
-  const open: { redis?: Awaited<ReturnType<typeof connectRedis>>; postgres?: Awaited<ReturnType<typeof connectPostgres>> } = {};
+  const open: {
+    redis?: Awaited<ReturnType<typeof connectRedis>>;
+    postgres?: Awaited<ReturnType<typeof connectPostgres>>;
+    mongodb?: Awaited<ReturnType<typeof connectMongo>>;
+    cassandra?: Awaited<ReturnType<typeof connectCassandra>>;
+  } = {};
   let admin: Awaited<ReturnType<typeof connectRedis>> | undefined;
   for (const store of stores) {
     const conn = resolveConnection(store);
@@ -60,11 +71,13 @@ async function readOnlyClients(stores: readonly StoreName[]): Promise<StoreClien
       u.username = RO_USER;
       u.password = 'x';
       open.redis = await connectRedis({ ...conn, url: u.toString(), username: RO_USER, password: 'x' });
-    } else throw new Error(`readOnlyClients: no read-only mode for ${store} yet`);
+    } else if (store === 'mongodb') open.mongodb = await connectMongo(conn);
+    else if (store === 'cassandra') open.cassandra = await connectCassandra(conn, { driver: { queryOptions: { consistency: cassandra.types.consistencies.three } } });
+    else throw new Error(`readOnlyClients: no read-only mode for ${store} yet`);
   }
   return Object.assign(open, {
     async close() {
-      await Promise.allSettled([open.redis?.close(), open.postgres?.end()]);
+      await Promise.allSettled([open.redis?.close(), open.postgres?.end(), open.mongodb?.close(), open.cassandra?.shutdown()]);
       if (admin) {
         await admin.sendCommand(['ACL', 'DELUSER', RO_USER]).catch(() => undefined);
         await admin.close();

@@ -1,0 +1,73 @@
+/**
+ * MongoDB helpers shared by the reference-impl storage paths: namespace validation and the
+ * posts collection of the likes paths (seed 000, "Likes System": `posts.likes`).
+ * Works on real MongoDB and on FerretDB 1.x (the stand-in here), which lacks multi-document
+ * transactions: nothing here uses them.
+ */
+import type { Collection, MongoClient } from 'mongodb';
+import { InvalidArgumentError } from '../../core/errors.js';
+
+/** Database and collection-prefix names we accept: lower-case identifiers, max 40 chars. */
+const NAME_RE = /^[a-z_][a-z0-9_]{0,39}$/;
+
+/** Default MongoDB database of the likes paths (its own, so other helpers' data never mixes). */
+export const LIKES_MONGO_DB = 'capbench_likes';
+
+/** A post document as the likes paths store it: `{ _id: postId, likes, lb? }` (lb = last batch id applied, likes.batch-sync). */
+export interface PostLikesDoc {
+  _id: number;
+  likes: number;
+  lb?: number;
+}
+
+/**
+ * Validate a database or collection-prefix name.
+ * @throws InvalidArgumentError naming `path` when it is not a plain lower-case identifier.
+ */
+export function checkMongoName(path: string, what: string, name: string): string {
+  if (!NAME_RE.test(name)) {
+    throw new InvalidArgumentError(path, `invalid MongoDB ${what} "${name}".`, { hint: 'Use lower-case letters, digits and underscores, starting with a letter or underscore (max 40 characters).' });
+  }
+  return name;
+}
+
+/**
+ * The posts collection of a likes path: `{db}.{schema}_posts`, or `{db}.posts` without a schema.
+ * @throws InvalidArgumentError for a bad database or schema name.
+ */
+export function postsCollection(path: string, client: MongoClient, opts: { mongoDatabase?: string; schema?: string }): Collection<PostLikesDoc> {
+  const db = checkMongoName(path, 'database', opts.mongoDatabase ?? LIKES_MONGO_DB);
+  const name = opts.schema === undefined ? 'posts' : `${checkMongoName(path, 'collection prefix', opts.schema)}_posts`;
+  return client.db(db).collection<PostLikesDoc>(name);
+}
+
+/** Posts per insert/upsert batch when seeding MongoDB. */
+const SEED_BATCH = 5000;
+
+/**
+ * Set (overwrite) `likes` of posts first..first+count-1, in unordered bulkWrites of 5000
+ * upserts (FerretDB 1.24 and MongoDB both accept them). `lb` is reset to 0.
+ */
+export async function seedPosts(col: Collection<PostLikesDoc>, first: number, count: number, likesOf: (id: number) => number): Promise<void> {
+  const end = first + count;
+  for (let start = first; start < end; start += SEED_BATCH) {
+    const stop = Math.min(end, start + SEED_BATCH);
+    const ops = [];
+    for (let id = start; id < stop; id++) ops.push({ replaceOne: { filter: { _id: id }, replacement: { likes: likesOf(id), lb: 0 }, upsert: true } });
+    await col.bulkWrite(ops, { ordered: false });
+  }
+}
+
+/** Sum of `likes` over the collection and the number of post documents (an aggregation; O(posts)). */
+export async function sumPosts(col: Collection<PostLikesDoc>): Promise<{ likes: number; posts: number }> {
+  const [r] = await col.aggregate<{ likes: number; posts: number }>([{ $group: { _id: null, likes: { $sum: '$likes' }, posts: { $sum: 1 } } }]).toArray();
+  return { likes: r?.likes ?? 0, posts: r?.posts ?? 0 };
+}
+
+/** MongoDB's duplicate-key error code (a concurrent upsert of the same _id lost the race; retrying it updates). */
+export const DUPLICATE_KEY = 11000;
+
+/** True for a MongoServerError with code 11000. */
+export function isDuplicateKey(err: unknown): boolean {
+  return (err as { code?: number } | null)?.code === DUPLICATE_KEY;
+}
