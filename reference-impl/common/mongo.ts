@@ -60,8 +60,9 @@ export async function seedPosts(col: Collection<PostLikesDoc>, first: number, co
 
 /** Sum of `likes` over the collection and the number of post documents (an aggregation; O(posts)). */
 export async function sumPosts(col: Collection<PostLikesDoc>): Promise<{ likes: number; posts: number }> {
-  const [r] = await col.aggregate<{ likes: number; posts: number }>([{ $group: { _id: null, likes: { $sum: '$likes' }, posts: { $sum: 1 } } }]).toArray();
-  return { likes: r?.likes ?? 0, posts: r?.posts ?? 0 };
+  // posts by countDocuments: FerretDB 1.24 answers `$sum: 1` in $group with 0.
+  const [r] = await col.aggregate<{ likes: number }>([{ $group: { _id: null, likes: { $sum: '$likes' } } }]).toArray();
+  return { likes: r?.likes ?? 0, posts: await col.countDocuments({}) };
 }
 
 /** MongoDB's duplicate-key error code (a concurrent upsert of the same _id lost the race; retrying it updates). */
@@ -70,4 +71,37 @@ export const DUPLICATE_KEY = 11000;
 /** True for a MongoServerError with code 11000. */
 export function isDuplicateKey(err: unknown): boolean {
   return (err as { code?: number } | null)?.code === DUPLICATE_KEY;
+}
+
+/**
+ * Whether the server is FerretDB (buildInfo carries a `ferretdb` field). FerretDB 1.24 on
+ * SQLite applies concurrent `$inc` updates of one document as read-modify-write without a
+ * lock: measured here, 2000 concurrent findOneAndUpdate $inc on one post left 190, 1000
+ * concurrent updateOne $inc left 299, and concurrent writes (10 parallel bulkWrites) left the
+ * server hanging on every command until restarted (docs/errata.md). Real MongoDB's $inc is
+ * atomic per document.
+ */
+export async function isFerretDb(col: Collection<PostLikesDoc>): Promise<boolean> {
+  const info = await col.db.command({ buildInfo: 1 });
+  return info['ferretdb'] !== undefined;
+}
+
+/**
+ * Runs async tasks one at a time per key (a per-key promise chain), for the FerretDB
+ * workaround above: a path's own concurrent $inc on one post are applied in turn. It cannot
+ * order writes from other processes; those still lose updates on FerretDB.
+ */
+export class KeyedSerializer {
+  private readonly tails = new Map<number, Promise<unknown>>();
+  /** Run `task` after every earlier task of `key` settled; resolves/rejects as the task does. */
+  run<T>(key: number, task: () => Promise<T>): Promise<T> {
+    const prev = this.tails.get(key) ?? Promise.resolve();
+    const next = prev.then(task, task);
+    const tail = next.catch(() => undefined);
+    this.tails.set(key, tail);
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
+    return next;
+  }
 }

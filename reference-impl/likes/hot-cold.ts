@@ -21,7 +21,7 @@ import type { RedisClientType } from 'redis';
 import { InvalidArgumentError } from '../../core/errors.js';
 import { clientOf, defineStoragePath } from '../path.js';
 import { escapeGlob, unlinkMatching } from '../common/redis-keys.js';
-import { isDuplicateKey, postsCollection, seedPosts, sumPosts, type PostLikesDoc } from '../common/mongo.js';
+import { isDuplicateKey, isFerretDb, KeyedSerializer, postsCollection, seedPosts, sumPosts, type PostLikesDoc } from '../common/mongo.js';
 import { checkSeedRange, checkTtlSeconds, initialFor, SEED_LIKES_TTL_S, type LikeCounter, type LikeCounterOptions, type SeedRange } from './types.js';
 
 /** Options of this path: the family's LikeCounterOptions fields it reads (documented there). */
@@ -44,6 +44,9 @@ return 0`;
 export class HotColdLikes implements LikeCounter {
   readonly path = 'likes.hot-cold' as const;
   readonly posts: Collection<PostLikesDoc>;
+  /** Set by setup(): the server is FerretDB, whose concurrent $inc lose updates; this instance then runs its $inc one at a time (concurrent writes also deadlocked FerretDB 1.24 here, docs/errata.md). */
+  ferret = false;
+  private readonly serial = new KeyedSerializer();
   /** TTL of a hot post's key, s (default the seed's 7 days; 0 = none). */
   readonly hotTtlS: number;
   readonly hotPolicy: 'all' | 'recent' | 'top';
@@ -90,6 +93,7 @@ export class HotColdLikes implements LikeCounter {
   async setup(): Promise<void> {
     await this.client.ping();
     await this.posts.findOne({ _id: -1 });
+    this.ferret = await isFerretDb(this.posts);
   }
 
   private async setIfGreater(postId: number, n: number, ttlS: number): Promise<void> {
@@ -107,14 +111,16 @@ export class HotColdLikes implements LikeCounter {
 
   /** $inc in MongoDB (upsert: an unknown post is created at 1), then set-if-greater in Redis; resolves to the new count. */
   async like(postId: number): Promise<number> {
-    const inc = () => this.posts.findOneAndUpdate({ _id: postId }, { $inc: { likes: 1 } }, { upsert: true, returnDocument: 'after', projection: { likes: 1 } });
-    let doc;
-    try {
-      doc = await inc();
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-      doc = await inc();
-    }
+    const inc = () => this.posts.findOneAndUpdate({ _id: postId }, { $inc: { likes: 1 } }, { upsert: true, returnDocument: 'after' });
+    const once = async () => {
+      try {
+        return await inc();
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+        return inc();
+      }
+    };
+    const doc = this.ferret ? await this.serial.run(0, once) : await once();
     const n = (doc as PostLikesDoc).likes;
     await this.setIfGreater(postId, n, this.isHot(postId, n) ? this.hotTtlS : RECACHE_TTL_S);
     return n;

@@ -9,7 +9,7 @@
  */
 import type { Collection } from 'mongodb';
 import { clientOf, defineStoragePath } from '../path.js';
-import { isDuplicateKey, postsCollection, seedPosts, sumPosts, type PostLikesDoc } from '../common/mongo.js';
+import { isDuplicateKey, isFerretDb, KeyedSerializer, postsCollection, seedPosts, sumPosts, type PostLikesDoc } from '../common/mongo.js';
 import { checkSeedRange, initialFor, type LikeCounter, type LikeCounterOptions, type SeedRange } from './types.js';
 
 /** Options of this path: the family's LikeCounterOptions fields it reads (documented there). */
@@ -26,6 +26,9 @@ export class MongoDirectLikes implements LikeCounter {
   readonly path = 'likes.mongo-direct' as const;
   /** The posts collection this instance owns. */
   readonly posts: Collection<PostLikesDoc>;
+  /** Set by setup(): the server is FerretDB, whose concurrent $inc lose updates; this instance then runs its $inc one at a time (concurrent writes also deadlocked FerretDB 1.24 here, docs/errata.md). */
+  ferret = false;
+  private readonly serial = new KeyedSerializer();
 
   /**
    * @param posts the posts collection (postsCollection()); this class never closes its client.
@@ -37,18 +40,21 @@ export class MongoDirectLikes implements LikeCounter {
   /** Nothing to create: `_id` is the post id and is always indexed. Checks the server answers. */
   async setup(): Promise<void> {
     await this.posts.findOne({ _id: -1 });
+    this.ferret = await isFerretDb(this.posts);
   }
 
   /** $inc on the post document (upsert); resolves to the new count. */
   async like(postId: number): Promise<number> {
-    const inc = () => this.posts.findOneAndUpdate({ _id: postId }, { $inc: { likes: 1 } }, { upsert: true, returnDocument: 'after', projection: { likes: 1 } });
-    let doc;
-    try {
-      doc = await inc();
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-      doc = await inc();
-    }
+    const inc = () => this.posts.findOneAndUpdate({ _id: postId }, { $inc: { likes: 1 } }, { upsert: true, returnDocument: 'after' });
+    const once = async () => {
+      try {
+        return await inc();
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+        return inc();
+      }
+    };
+    const doc = this.ferret ? await this.serial.run(0, once) : await once();
     return (doc as PostLikesDoc).likes;
   }
 

@@ -33,6 +33,16 @@ export const ViralLikeSpikeOptions = z
     ttlS: z.coerce.number().int().min(0).default(0),
     /** PostgreSQL connections per worker thread (likes.pg-direct). */
     pgPoolSize: z.coerce.number().int().min(1).max(500).default(32),
+    /** likes.batch-sync: flush period, ms (default 1000). */
+    flushMs: z.coerce.number().int().min(10).max(600_000).default(1000),
+    /** likes.batch-sync: flush early once this many posts are pending. */
+    flushBatch: z.coerce.number().int().min(1).default(10_000),
+    /** likes.batch-sync: live counts as INCR strings or HINCRBY hash buckets. */
+    redisLayout: z.enum(['incr', 'hash']).default('incr'),
+    /** likes.batch-sync: one acknowledged like in this many per thread is timed until MongoDB shows it (sync lag). */
+    lagSampleEvery: z.coerce.number().int().min(1).default(50),
+    /** likes.hot-cold: share of posts that are hot (the newest ids; seed 000 "Hot Only (10%)"). */
+    hotShare: z.coerce.number().min(0).max(1).default(0.1),
   })
   .strict();
 export type ViralLikeSpikeOptions = z.infer<typeof ViralLikeSpikeOptions>;
@@ -53,5 +63,11 @@ export function likeOperations(o: ViralLikeSpikeOptions): OperationSpec[] {
 
 /** The options the likes path is opened with. */
 export function counterOptions(o: ViralLikeSpikeOptions): LikeCounterOptions {
-  return { bucketSize: o.bucketSize, ttlSeconds: o.ttlS || undefined };
+  const base: LikeCounterOptions = { bucketSize: o.bucketSize, ttlSeconds: o.ttlS || undefined };
+  if (o.path === 'likes.batch-sync') return { ...base, flushMs: o.flushMs, flushBatch: o.flushBatch, redisLayout: o.redisLayout };
+  if (o.path === 'likes.hot-cold') return { ...base, hotPolicy: 'recent', hotFrom: Math.floor(o.posts * (1 - o.hotShare)) };
+  return base;
 }
+
+/** Redis lists where likes.batch-sync runs leave their flush log and sync-lag samples (under bs:*, so reset() removes them). */
+export const BATCH_SYNC_LOG = { flushes: 'bs:log:flush', acks: 'bs:log:acks' } as const;

@@ -8,7 +8,8 @@ import { getStoragePath, openStoragePath } from '../../reference-impl/registry.j
 import { openStoreClients } from '../../targets/clients.js';
 import { zipfian } from '../common/zipf.js';
 import type { WorkloadArgs } from '../types.js';
-import { counterOptions, likeOperations, viralPostOf, type ViralLikeSpikeOptions } from './options.js';
+import { BatchSyncLikes } from '../../reference-impl/likes/batch-sync.js';
+import { BATCH_SYNC_LOG, counterOptions, likeOperations, viralPostOf, type ViralLikeSpikeOptions } from './options.js';
 import { spikeWindow } from './window.js';
 
 /**
@@ -33,8 +34,32 @@ export async function createWorkload(args: WorkloadArgs<ViralLikeSpikeOptions>, 
   const w = spikeWindow(args.stages);
   const readRatio = o.readRatio;
   const post = (tS: number) => (tS >= w.fromS && tS < w.toS && rand() < w.share ? viral : keys.next());
+  // likes.batch-sync: the first thread runs the flusher and logs each flush; every thread
+  // samples one acknowledged like in lagSampleEvery (its ack time) for the sync lag.
+  const bs = counter instanceof BatchSyncLikes ? counter : undefined;
+  const redis = clients.redis;
+  let acks: string[] = [];
+  let sinceSample = 0;
+  const pushAcks = async () => {
+    if (redis && acks.length > 0) {
+      const batch = acks;
+      acks = [];
+      await redis.rPush(BATCH_SYNC_LOG.acks, batch);
+    }
+  };
+  if (bs && redis && thread.index === 0) {
+    bs.startFlusher((r) => void redis.rPush(BATCH_SYNC_LOG.flushes, JSON.stringify(r)).catch(noop));
+  }
+  const onAck = bs
+    ? () => {
+        if (++sinceSample < o.lagSampleEvery) return;
+        sinceSample = 0;
+        acks.push(String(Date.now()));
+        if (acks.length >= 200) void pushAcks().catch(noop);
+      }
+    : noop;
   const operations = bindOperations(likeOperations(o), {
-    like: (_seq, tS) => counter.like(post(tS)).then(noop),
+    like: (_seq, tS) => counter.like(post(tS)).then(onAck),
     read: (_seq, tS) => counter.count(post(tS)).then(noop),
   });
   const like = operationNamed(operations, 'like')!;
@@ -42,7 +67,11 @@ export async function createWorkload(args: WorkloadArgs<ViralLikeSpikeOptions>, 
   return {
     operations,
     pick: () => (read !== undefined && rand() < readRatio ? read : like),
-    close: () => clients.close(),
+    close: async () => {
+      await counter.close?.();
+      await pushAcks().catch(noop);
+      await clients.close();
+    },
   };
 }
 

@@ -72,12 +72,16 @@ describe('likes.batch-sync specifics', () => {
     const rnd = prng(8_2026);
     const expected = new Map<number, number>();
     const script = fileURLToPath(new URL('./batch-sync-flusher.js', import.meta.url));
+    // Seeded, so likes touch Redis only and MongoDB sees the flusher alone (FerretDB 1.24 hangs
+    // under concurrent reads and writes: docs/errata.md M1).
+    await c.seed({ first: 0, count: 1200, initial: 0 });
     let resumed = 0;
     let flushes = 0;
-    const ROUNDS = 12;
+    const ROUNDS = 4;
     for (let round = 0; round < ROUNDS; round++) {
-      // 3000 likes over up to 1500 posts per round, so a batch needs several bulkWrites on FerretDB.
-      const ids = Array.from({ length: 3000 }, () => Math.floor(rnd() * 1500));
+      // 1500 likes over up to 1200 posts per round, so a batch needs two bulkWrites (chunks of 1000).
+      const ids = Array.from({ length: 1500 }, () => Math.floor(rnd() * 1200));
+      process.stderr.write(`kill round ${round}\n`);
       const child = spawn(process.execPath, [script, PREFIX, `${SCHEMA}k`], { stdio: ['ignore', 'pipe', 'inherit'] });
       let out = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -101,7 +105,7 @@ describe('likes.batch-sync specifics', () => {
     const docs = await c.posts.find({}).toArray();
     const got = new Map(docs.map((d) => [d._id, d.likes]));
     for (const [id, n] of expected) assert.equal(got.get(id), n, `post ${id}`);
-    assert.equal(docs.length, expected.size);
+    assert.equal(docs.reduce((a, d) => a + d.likes, 0), acked);
     await c.reset();
   });
 });
