@@ -32,6 +32,8 @@ export type PerUserOptions = Pick<LikeCounterOptions, 'keyspace' | 'schema'>;
 /** Default keyspace of the likes paths. */
 export const LIKES_KEYSPACE = 'capbench_likes';
 const NAME_RE = /^[a-z_][a-z0-9_]{0,39}$/;
+/** Most likeBy() calls in flight per instance (each runs up to 4 statements). */
+const MAX_IN_FLIGHT = 256;
 /** Concurrent statements when seeding counters. */
 const SEED_CONCURRENCY = 64;
 
@@ -58,6 +60,9 @@ export class PerUserLikes implements LikeCounter {
   readonly tables: { likes: string; userLikes: string; counts: string };
   private readonly client: CassandraClient;
   private nextUser: number;
+  /** likeBy() calls in flight and those waiting: at most MAX_IN_FLIGHT (4 statements each), under the driver's 2048 requests per connection. */
+  private inFlight = 0;
+  private readonly waiting: (() => void)[] = [];
 
   /** @throws InvalidArgumentError for a keyspace or schema that is not a plain lower-case identifier. */
   constructor(client: CassandraClient, opts: PerUserOptions = {}) {
@@ -89,6 +94,17 @@ export class PerUserLikes implements LikeCounter {
    * @returns applied: false for a duplicate; count: the post's counter read after the write.
    */
   async likeBy(userId: number, postId: number): Promise<{ applied: boolean; count: number }> {
+    if (this.inFlight >= MAX_IN_FLIGHT) await new Promise<void>((res) => this.waiting.push(res));
+    this.inFlight++;
+    try {
+      return await this.likeByNow(userId, postId);
+    } finally {
+      this.inFlight--;
+      this.waiting.shift()?.();
+    }
+  }
+
+  private async likeByNow(userId: number, postId: number): Promise<{ applied: boolean; count: number }> {
     const t = this.tables;
     const at = new Date();
     const r = await this.client.execute(`INSERT INTO ${t.likes} (post_id, user_id, liked_at) VALUES (?, ?, ?) IF NOT EXISTS`, [big(postId), big(userId), at], { prepare: true });
