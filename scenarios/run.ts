@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { CapbenchError, UsageError, describeError, redactUrl } from '../core/errors.js';
-import { SCHEMA_VERSION, type RunResult, type Stage, type ThresholdResult } from '../core/results.js';
+import { SCHEMA_VERSION, type FaultResult, type RunResult, type Stage, type ThresholdResult } from '../core/results.js';
 import type { Connection, Footprint, StoreName } from '../core/target.js';
 import { runLoad, type LoadProgress, type LoadOutcome } from '../engine/run.js';
 import { machineInfo } from '../engine/machine.js';
@@ -15,6 +15,7 @@ import { getTarget } from '../targets/registry.js';
 import { isLoopbackHost } from '../targets/local/net.js';
 import type { RunSettings } from './settings.js';
 import type { ScenarioContext } from './types.js';
+import { analyseFaults, lossChecks, persistenceNotes, prepareFaults, recoveryChecks, startFaultTimeline, type FaultTimeline } from './faults.js';
 
 /** capbench's own version, for results.json. */
 export const CAPBENCH_VERSION = '0.1.0';
@@ -75,17 +76,24 @@ export async function runScenario(req: RunRequest): Promise<RunResult> {
   const notes: string[] = [];
   const { connections, targets } = await connectTargets(s);
   const ctx: ScenarioContext = { connections, log: req.log };
+  // Faults: how each will act, refused in one line before any work when its target cannot take it.
+  const prepared = s.faults.length ? await prepareFaults(s.faults, connections) : undefined;
+  const persistence = prepared ? await persistenceNotes(s.faults, connections) : new Map<string, string>();
+  let timeline: FaultTimeline | undefined;
+  const errorsBySec = new Map<number, Record<string, number>>();
 
   req.log(`load phase: ${scenario.id} (${operations.map((o) => o.path).filter((p, i, a) => a.indexOf(p) === i).join(', ')})`);
   try {
     await scenario.reset(options, ctx);
   } catch (err) {
+    await prepared?.close();
     throw wrapPhase('reset', err);
   }
   const baseline = await footprints(connections, notes, 'after reset');
   try {
     await scenario.seed(options, ctx);
   } catch (err) {
+    await prepared?.close();
     throw wrapPhase('seed', err);
   }
   const before = await footprints(connections, notes, 'before the run');
@@ -94,7 +102,7 @@ export async function runScenario(req: RunRequest): Promise<RunResult> {
   let outcome: LoadOutcome;
   try {
     outcome = await runLoad(
-      { moduleUrl: scenario.workloadModule, args: { options, connections, stages, seed: s.seed } },
+      { moduleUrl: scenario.workloadModule, args: { options, connections: prepared?.connections ?? connections, stages, seed: s.seed } },
       {
         loop: s.loop,
         stages,
@@ -108,11 +116,30 @@ export async function runScenario(req: RunRequest): Promise<RunResult> {
         opTimeoutS: s.opTimeoutS,
         seed: s.seed,
       },
-      { expect: operations, onProgress: req.onProgress, signal: req.signal },
+      {
+        expect: operations,
+        onProgress: req.onProgress,
+        signal: req.signal,
+        ...(prepared
+          ? {
+              onStart: (epochMs: number) => (timeline = startFaultTimeline(prepared, epochMs, req.log)),
+              onErrors: (sec: number, errors: Record<string, number>) => {
+                const into = errorsBySec.get(sec) ?? {};
+                for (const [k, v] of Object.entries(errors)) into[k] = (into[k] ?? 0) + v;
+                errorsBySec.set(sec, into);
+              },
+            }
+          : {}),
+      },
     );
   } catch (err) {
+    if (timeline) await timeline.finish();
+    else await prepared?.close();
     throw wrapPhase('run', err);
   }
+  // Lift what is still on and start a store a fault left down, so that verify can count what it kept.
+  const faultRecords = timeline ? await timeline.finish() : [];
+  await prepared?.close();
   const after = await footprints(connections, notes, 'after the run');
 
   let derived: RunResult['footprint']['derived'] = [];
@@ -129,6 +156,15 @@ export async function runScenario(req: RunRequest): Promise<RunResult> {
   }
   if (targets.some((t) => t.standInFor)) {
     for (const t of targets.filter((x) => x.standInFor)) notes.push(`${t.store} is ${t.product}, a stand-in for ${t.standInFor}: its figures are not ${t.standInFor}'s`);
+  }
+  let faults: FaultResult[] | undefined;
+  if (prepared) {
+    faults = analyseFaults(faultRecords, outcome.series, errorsBySec, lossChecks(checks));
+    for (const f of faults) {
+      const p = persistence.get(f.spec);
+      if (p) f.notes.push(p);
+    }
+    checks = [...checks, ...recoveryChecks(faults)];
   }
   if (s.loop === 'closed') notes.push('closed loop: latency equals service time, and a slow target lowers the offered rate (coordinated omission); use open loop for latency under a given arrival rate');
 
@@ -162,6 +198,7 @@ export async function runScenario(req: RunRequest): Promise<RunResult> {
     },
     thresholds: [...evaluateThresholds(thresholds, outcome.operations), ...checks],
     claims,
+    ...(faults ? { faults } : {}),
     notes,
   };
 }

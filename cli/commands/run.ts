@@ -3,8 +3,9 @@
  * commander registration. Writes DIR/results.json and DIR/report.html (plus summary.md,
  * junit.xml), a journal as it goes, and keeps partial results on Ctrl-C or a fault midway.
  */
-import { appendFile, mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { appendFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { checkOutDir, prepareOutDir } from '../../core/out-dir.js';
 import { Command, Option } from 'commander';
 import { EXIT, UsageError, type ExitCode } from '../../core/errors.js';
 import type { RunResult } from '../../core/results.js';
@@ -36,6 +37,8 @@ export interface RunFlags extends StoreUrlFlags {
   opTimeout?: string;
   seed?: string;
   threshold?: string[];
+  /** Fault specs, repeatable (core/faults.ts), e.g. redis:kill@10s. */
+  fault?: string[];
   format?: string;
   allowRemote?: boolean;
   quiet?: boolean;
@@ -80,6 +83,7 @@ export function flagsLayer(flags: RunFlags): RunSettingsLayerValue {
     opTimeout: flags.opTimeout,
     seed: flags.seed,
     thresholds: flags.threshold,
+    faults: flags.fault,
     urls: Object.keys(urls).length ? urls : undefined,
     allowRemote: flags.allowRemote ? true : undefined,
   };
@@ -99,6 +103,8 @@ export interface RunCommandOutcome {
  * run was aborted); errors before any measurement throw (UsageError, TargetUnreachableError: exit 2).
  */
 export async function runCommand(target: string, flags: RunFlags, signal?: AbortSignal): Promise<RunCommandOutcome> {
+  // The output directory first: creatable and writable, or exit 2 before anything else (issue 13).
+  if (flags.out !== undefined) await checkOutDir(flags.out);
   const file = looksLikeScenarioFile(target) ? await loadScenarioFile(target) : undefined;
   const scenario = getScenario(file?.scenario ?? target);
   const formats: ReportFormat[] = parseReportFormats(flags.format ?? 'html,markdown,junit');
@@ -107,8 +113,7 @@ export async function runCommand(target: string, flags: RunFlags, signal?: Abort
   // The scale and the price book too: a bad one is exit 2 before anything runs.
   const cost = await loadCostInputs(flags);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
-  const outDir = resolve(flags.out ?? join('results', `${scenario.id}-${stamp}`));
-  await mkdir(outDir, { recursive: true });
+  const outDir = await prepareOutDir(flags.out ?? join('results', `${scenario.id}-${stamp}`));
   const journal = join(outDir, 'journal.jsonl');
   const progress = createProgress({ quiet: flags.quiet === true, tty: process.stderr.isTTY === true });
 
@@ -153,6 +158,7 @@ export function registerRunCommand(program: Command): void {
     .option('--op-timeout <d>', 'an operation running longer is counted as a timeout (default 10s)')
     .option('--seed <n>', 'seed for key choice and Poisson arrivals (default 1)')
     .option('--threshold <expr...>', 'pass/fail condition, repeatable, e.g. like:p99<5ms (replaces the defaults)')
+    .option('--fault <spec>', 'inject a fault, repeatable: <store>:<pause|kill|stop|restart|delay>@<at>[+<for>][=<latency>], e.g. redis:kill@10s (see docs/faults.md)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--format <list>', 'reports besides results.json: html,markdown,junit', 'html,markdown,junit')
     .option('--scale <list>', 'project the monthly cloud cost at this scale, e.g. posts=1000000,likesPerSec=5000 (see docs/cost.md)')
     .option('--price-book <file>', 'price book (YAML/JSON) instead of the built-in reports/cost/price-book.yaml')
