@@ -89,6 +89,35 @@
     }
   };
   Chart.register(warmupPlugin);
+
+  // Faults (issue 13): a dashed red vertical line per fault start or lift, labelled at the top.
+  var faultPlugin = {
+    id: 'capbenchFaults',
+    afterDatasetsDraw: function (chart, args, opts) {
+      var marks = opts && opts.marks;
+      if (!marks || !marks.length || !chart.scales.x) return;
+      var x = chart.scales.x, area = chart.chartArea, ctx = chart.ctx;
+      ctx.save();
+      for (var i = 0; i < marks.length; i++) {
+        var px = x.getPixelForValue(marks[i].x);
+        if (!(px >= area.left && px <= area.right)) continue;
+        ctx.strokeStyle = 'rgba(185,28,28,0.85)';
+        ctx.lineWidth = 1.5;
+        ctx.setLineDash([5, 3]);
+        ctx.beginPath();
+        ctx.moveTo(px, area.top);
+        ctx.lineTo(px, area.bottom);
+        ctx.stroke();
+        ctx.setLineDash([]);
+        ctx.fillStyle = 'rgba(127,29,29,0.95)';
+        ctx.font = '11px system-ui, sans-serif';
+        ctx.textBaseline = 'top';
+        ctx.fillText(marks[i].label, px + 3, area.top + 4 + 13 * (i % 3));
+      }
+      ctx.restore();
+    }
+  };
+  Chart.register(faultPlugin);
   Chart.defaults.font.family = 'system-ui, -apple-system, "Segoe UI", Roboto, "Liberation Sans", Arial, sans-serif';
   Chart.defaults.color = '#374151';
 
@@ -112,6 +141,7 @@
           },
           plugins: {
             capbenchWarmup: { spans: data.warmup },
+            capbenchFaults: { marks: data.faults || [] },
             legend: { position: 'bottom', labels: { boxWidth: 14, boxHeight: 2 } },
             tooltip: { callbacks: {
               title: function (items) { return items.length ? 't = ' + fmt(items[0].parsed.x) + ' s' : ''; },
