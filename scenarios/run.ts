@@ -83,25 +83,26 @@ export async function runScenario(req: RunRequest): Promise<RunResult> {
   const errorsBySec = new Map<number, Record<string, number>>();
 
   req.log(`load phase: ${scenario.id} (${operations.map((o) => o.path).filter((p, i, a) => a.indexOf(p) === i).join(', ')})`);
+  let interrupted: string | undefined;
   try {
-    await scenario.reset(options, ctx);
+    if ((await untilAborted(scenario.reset(options, ctx), req.signal)) === ABORTED) interrupted = 'reset';
   } catch (err) {
     await prepared?.close();
     throw wrapPhase('reset', err);
   }
-  const baseline = await footprints(connections, notes, 'after reset');
+  const baseline = interrupted ? [] : await footprints(connections, notes, 'after reset');
   try {
-    await scenario.seed(options, ctx);
+    if (!interrupted && (await untilAborted(scenario.seed(options, ctx), req.signal)) === ABORTED) interrupted = 'seed';
   } catch (err) {
     await prepared?.close();
     throw wrapPhase('seed', err);
   }
-  const before = await footprints(connections, notes, 'before the run');
+  const before = interrupted ? [] : await footprints(connections, notes, 'before the run');
 
   req.onRunStart?.({ totalS: s.durationS ?? totalDurationS(stages), stages, loop: s.loop });
   let outcome: LoadOutcome;
   try {
-    outcome = await runLoad(
+    outcome = interrupted ? notRun(s, String(req.signal?.reason ?? 'interrupted'), interrupted) : await runLoad(
       { moduleUrl: scenario.workloadModule, args: { options, connections: prepared?.connections ?? connections, stages, seed: s.seed } },
       {
         loop: s.loop,
@@ -140,13 +141,17 @@ export async function runScenario(req: RunRequest): Promise<RunResult> {
   // Lift what is still on and start a store a fault left down, so that verify can count what it kept.
   const faultRecords = timeline ? await timeline.finish() : [];
   await prepared?.close();
-  const after = await footprints(connections, notes, 'after the run');
+  const after = interrupted ? [] : await footprints(connections, notes, 'after the run');
 
   let derived: RunResult['footprint']['derived'] = [];
   let claims: RunResult['claims'] = [];
   let checks: ThresholdResult[] = [];
   try {
-    const v = await scenario.verify(options, ctx, { outcome, footprint: { baseline, before, after } });
+    if (interrupted) throw new Error(`the run was interrupted during the ${interrupted} phase`);
+    // After an interrupt in the run phase, verification still gets a few seconds to count what the stores kept.
+    const verified = await untilAborted(scenario.verify(options, ctx, { outcome, footprint: { baseline, before, after } }), req.signal, VERIFY_GRACE_MS);
+    if (verified === ABORTED) throw new Error(`interrupted while verifying (or verification took longer than ${VERIFY_GRACE_MS / 1000} s after the interrupt)`);
+    const v = verified;
     derived = v.derived;
     claims = v.claims;
     checks = v.checks;
@@ -196,10 +201,60 @@ export async function runScenario(req: RunRequest): Promise<RunResult> {
         }),
       ],
     },
-    thresholds: [...evaluateThresholds(thresholds, outcome.operations), ...checks],
+    thresholds: [...(interrupted ? [] : evaluateThresholds(thresholds, outcome.operations)), ...checks],
     claims,
     ...(faults ? { faults } : {}),
     notes,
+  };
+}
+
+const ABORTED = Symbol('aborted');
+/** How long verification may run once the run was interrupted, ms. */
+const VERIFY_GRACE_MS = 5000;
+
+/**
+ * `p`, or ABORTED as soon as `signal` aborts (when it already has: at once, or after `graceMs` when given): Ctrl-C or SIGTERM
+ * in the load phase or in verification ends the command within seconds (issue 13); the
+ * abandoned work is left to finish or fail on its own while the partial results are written.
+ */
+async function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined, graceMs?: number): Promise<T | typeof ABORTED> {
+  if (!signal) return p;
+  if (signal.aborted) {
+    p.catch(() => undefined);
+    if (graceMs === undefined) return ABORTED;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<typeof ABORTED>((resolve) => (timer = setTimeout(() => resolve(ABORTED), graceMs)));
+    try {
+      return await Promise.race([p, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  let onAbort!: () => void;
+  const aborted = new Promise<typeof ABORTED>((resolve) => (onAbort = () => resolve(ABORTED)));
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await Promise.race([p, aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    p.catch(() => undefined);
+  }
+}
+
+/** The outcome of a run phase that never started (interrupted in the load phase): nothing measured, status aborted. */
+function notRun(s: RunSettings, reason: string, phase: string): LoadOutcome {
+  const now = new Date().toISOString();
+  const none = { count: 0, min: null, mean: null, p50: null, p90: null, p99: null, p999: null, max: null };
+  return {
+    operations: [],
+    series: [],
+    rate: { targetOpsPerSec: null, achievedOpsPerSec: 0, notStarted: 0, flagged: true, reasons: [`the run was aborted during the ${phase} phase, before any operation: ${reason}`] },
+    harness: { eventLoopLagMs: none, cpuPct: { mean: 0, max: 0 }, bottleneck: false, notes: [] },
+    schedule: { arrival: s.arrival, stages: s.stages, warmupS: s.warmupS, ...(s.concurrency !== undefined ? { concurrency: s.concurrency } : {}), workers: s.workers, maxInFlight: s.maxInFlight },
+    startedAt: now,
+    endedAt: now,
+    aborted: true,
+    abortReason: `${reason} during the ${phase} phase`,
   };
 }
 
