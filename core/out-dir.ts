@@ -7,8 +7,8 @@
  * levels one at a time (non-recursive mkdir, which always settles).
  */
 import { constants } from 'node:fs';
-import { access, mkdir, stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { access, mkdir, mkdtemp, rmdir, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 
 /**
@@ -47,6 +47,17 @@ export async function checkOutDir(dir: string, flag = '--out'): Promise<{ path: 
       await access(cur, constants.W_OK | constants.X_OK);
     } catch {
       throw new UsageError(`Cannot ${missing.length ? 'create' : 'write to'} ${flag} ${abs}: ${cur} is not writable.`, { hint: 'Choose a directory you can write to.' });
+    }
+    // Permission bits do not tell everything (root passes access() on /proc, a read-only mount):
+    // make and remove a probe directory there, which leaves nothing behind.
+    let probe: string | undefined;
+    try {
+      probe = await mkdtemp(join(cur, '.capbench-probe-'));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new UsageError(`Cannot ${missing.length ? 'create' : 'write to'} ${flag} ${abs}: ${cur} does not take new entries (${code ?? String(err)}).`, { hint: 'Choose a directory on a writable filesystem.' });
+    } finally {
+      if (probe) await rmdir(probe).catch(() => undefined);
     }
     return { path: abs, missing };
   }

@@ -28,6 +28,8 @@ export interface RunRequest {
   /** Called once the run phase is about to start, with the resolved plan (for the progress bar). */
   onRunStart?: (info: { totalS: number; stages: Stage[]; loop: 'open' | 'closed' }) => void;
   signal?: AbortSignal;
+  /** Called once the targets answered and the faults are prepared, before any work (e.g. create the output directory). */
+  onReady?: () => Promise<void>;
 }
 
 /**
@@ -80,6 +82,12 @@ export async function runScenario(req: RunRequest): Promise<RunResult> {
   const prepared = s.faults.length ? await prepareFaults(s.faults, connections) : undefined;
   const persistence = prepared ? await persistenceNotes(s.faults, connections) : new Map<string, string>();
   let timeline: FaultTimeline | undefined;
+  try {
+    await req.onReady?.();
+  } catch (err) {
+    await prepared?.close();
+    throw err;
+  }
   const errorsBySec = new Map<number, Record<string, number>>();
 
   req.log(`load phase: ${scenario.id} (${operations.map((o) => o.path).filter((p, i, a) => a.indexOf(p) === i).join(', ')})`);

@@ -4,7 +4,7 @@
  * junit.xml), a journal as it goes, and keeps partial results on Ctrl-C or a fault midway.
  */
 import { appendFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { checkOutDir, prepareOutDir } from '../../core/out-dir.js';
 import { Command, Option } from 'commander';
 import { EXIT, UsageError, type ExitCode } from '../../core/errors.js';
@@ -113,12 +113,17 @@ export async function runCommand(target: string, flags: RunFlags, signal?: Abort
   // The scale and the price book too: a bad one is exit 2 before anything runs.
   const cost = await loadCostInputs(flags);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
-  const outDir = await prepareOutDir(flags.out ?? join('results', `${scenario.id}-${stamp}`));
+  const outPath = flags.out ?? join('results', `${scenario.id}-${stamp}`);
+  let outDir = resolve(outPath);
   const journal = join(outDir, 'journal.jsonl');
   const progress = createProgress({ quiet: flags.quiet === true, tty: process.stderr.isTTY === true });
 
   const measured = await runScenario({
     settings,
+    // Created only once the targets answered: a refused run leaves nothing behind.
+    onReady: async () => {
+      outDir = await prepareOutDir(outPath);
+    },
     log: (line) => {
       if (!flags.quiet) process.stderr.write(`${line}\n`);
     },
