@@ -233,6 +233,8 @@ export const FaultResultSchema = z.object({
   timeToFirstErrorS: z.number().nullable(),
   /** From the fault's start until the success rate and p99 were back within the pre-fault band for 2 s running, s; null when they never were. */
   timeToRecoveryS: z.number().nullable(),
+  /** Set when a later fault began before this one's recovery (which is then judged on the later fault). */
+  interruptedBy: z.string().optional(),
   /** The pre-fault band the recovery was judged against. */
   band: z.object({ p99Ms: z.number().nullable(), successPct: z.number().nullable() }),
   /** Operations that failed or timed out in that window. */

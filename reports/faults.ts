@@ -18,7 +18,7 @@ export function faultRows(faults: readonly FaultResult[]): string[][] {
     `${f.actions.map((a) => `${a.what} at ${fmtNum(a.atS)} s${a.ok ? '' : ` (failed: ${a.error ?? '?'})`}`).join(', ') || 'nothing done'}`,
     Object.keys(f.errorsByKind).length ? Object.entries(f.errorsByKind).map(([k, v]) => `${k} ${fmtInt(v)}`).join(', ') : 'none',
     secs(f.timeToFirstErrorS, 'no error'),
-    f.timeToRecoveryS === null ? 'NOT RECOVERED' : `${fmtNum(f.timeToRecoveryS)} s`,
+    f.timeToRecoveryS === null ? (f.interruptedBy ? `not before ${f.interruptedBy}` : 'NOT RECOVERED') : `${fmtNum(f.timeToRecoveryS)} s`,
     `${fmtInt(f.opsFailed)} / ${fmtInt(f.opsTimedOut)}`,
     f.opsShort === null ? '—' : fmtInt(f.opsShort),
     f.storeLoss.length ? f.storeLoss.map((l) => `${l.check.replace(/\s*==\s*0$/, '')}: ${l.value === null ? 'not measured' : `${fmtInt(l.value)} ${l.unit}`}`).join('; ') : 'the scenario has no loss check',

@@ -97,6 +97,8 @@ export interface FaultRecord {
 
 /** A running timeline: finish() lifts what is still on, restarts a store left down, and returns the records. */
 export interface FaultTimeline {
+  /** Cancel what is still to come and lift what is on (a pause, a delay) at once: on Ctrl-C, so that in-flight operations end. */
+  liftNow(): Promise<void>;
   finish(): Promise<FaultRecord[]>;
 }
 
@@ -117,7 +119,9 @@ export function startFaultTimeline(prep: PreparedFaults, startEpochMs: number, l
   const lifts: (() => Promise<void>)[] = [];
   let chain = Promise.resolve();
   let finished = false;
-  const nowS = () => (Date.now() - startEpochMs) / 1000;
+  // The engine's clock (performance.timeOrigin + now()), not Date.now(): the two drift apart by up to a second.
+  const clock = () => performance.timeOrigin + performance.now();
+  const nowS = () => (clock() - startEpochMs) / 1000;
   // Actions run one after another (a restart waits for the kill before it), in time order.
   const act = (rec: FaultRecord, what: string, fn: () => Promise<void> | void): Promise<boolean> => {
     const p = chain.then(async () => {
@@ -137,7 +141,7 @@ export function startFaultTimeline(prep: PreparedFaults, startEpochMs: number, l
     return p;
   };
   const at = (tS: number, fn: () => void) => {
-    const t = setTimeout(() => (timers.delete(t), fn()), Math.max(0, startEpochMs + tS * 1000 - Date.now()));
+    const t = setTimeout(() => (timers.delete(t), fn()), Math.max(0, startEpochMs + tS * 1000 - clock()));
     timers.add(t);
   };
 
@@ -208,13 +212,17 @@ export function startFaultTimeline(prep: PreparedFaults, startEpochMs: number, l
     });
   }
 
+  const liftNow = async () => {
+    finished = true;
+    for (const t of timers) clearTimeout(t);
+    timers.clear();
+    await chain;
+    for (const lift of lifts) await lift().catch(() => undefined);
+  };
   return {
+    liftNow,
     async finish() {
-      finished = true;
-      for (const t of timers) clearTimeout(t);
-      timers.clear();
-      await chain;
-      for (const lift of lifts) await lift().catch(() => undefined);
+      await liftNow();
       // A store a fault left down is started again so that the scenario can verify what it kept.
       for (const store of down) {
         const control = prep.controls.get(store);
@@ -241,7 +249,7 @@ function successPct(p: SeriesPoint): number | null {
 /**
  * Analyse each fault from the run's whole-run series and its errors by kind per second.
  * The pre-fault band: the up to 10 seconds before the run's first fault (the first second of the run left
- * out), p99 at most 1.5 x their worst p99 + 1 ms, success rate at least their worst - 1 point.
+ * out; warmup seconds only when no measured second precedes the fault), p99 at most 1.5 x their worst p99 + 1 ms, success rate at least their worst - 1 point.
  * Recovery: the first second after the first out-of-band second from which two seconds running
  * are back within the band (per-second resolution; 0 when no second left the band).
  */
@@ -256,7 +264,9 @@ export function analyseFaults(records: readonly FaultRecord[], series: readonly 
     const started = rec.actions.find((a) => a.ok)?.atS ?? f.atS;
     const s0 = Math.floor(started);
     const b0 = Math.floor(firstStart);
-    const pre = series.filter((p) => p.t < b0 && p.t >= Math.max(1, b0 - 10) && p.completedOps > 0);
+    const before = series.filter((p) => p.t < b0 && p.t >= Math.max(1, b0 - 10) && p.completedOps > 0);
+    // Measured seconds when there are any (warmup seconds carry connection set-up and JIT noise).
+    const pre = before.some((p) => !p.warmup) ? before.filter((p) => !p.warmup) : before;
     const p99s = pre.map((p) => p.latencyMs.p99).filter((x): x is number => x !== null);
     const succ = pre.map(successPct).filter((x): x is number => x !== null);
     const band = {
@@ -275,11 +285,16 @@ export function analyseFaults(records: readonly FaultRecord[], series: readonly 
     if (pre.length === 0) notes.push('no measured second before the fault: the band is unknown, recovery is judged on errors alone');
     let firstBad: number | undefined;
     for (let t = s0; t <= lastSec; t++) if (!inBand(t)) { firstBad = t; break; }
+    // A later fault ends this one's window (its recovery is judged by the later fault), except
+    // the restart that brings a killed or stopped store back: that is this fault's own end.
+    const liftsThis = (r: FaultRecord) => r.fault.kind === 'restart' && r.fault.store === f.store && (f.kind === 'kill' || f.kind === 'stop');
+    const next = records.filter((r) => !liftsThis(r)).map((r) => ({ spec: r.fault.spec, at: r.actions.find((a) => a.ok)?.atS ?? r.fault.atS })).filter((n) => n.at > started + 0.001).sort((a, b) => a.at - b.at)[0];
+    const windowEnd = next ? Math.min(lastSec, Math.floor(next.at)) : lastSec;
     let recoveredAt: number | null = null;
     if (firstBad === undefined) recoveredAt = started;
     else {
-      for (let t = firstBad + 1; t <= lastSec; t++) {
-        if (inBand(t) && (t === lastSec || inBand(t + 1))) { recoveredAt = t; break; }
+      for (let t = firstBad + 1; t <= windowEnd; t++) {
+        if (inBand(t) && (t === lastSec || t === windowEnd || inBand(t + 1))) { recoveredAt = t; break; }
       }
     }
     const endSec = recoveredAt === null ? lastSec : Math.max(s0, Math.ceil(recoveredAt) - 1);
@@ -297,7 +312,9 @@ export function analyseFaults(records: readonly FaultRecord[], series: readonly 
       if (p && p.targetOps !== null) (open = true, (opsShort += Math.max(0, p.targetOps - p.completedOps)));
     }
     const opsFailed = Object.values(errorsByKind).reduce((a, v) => a + v, 0);
-    if (recoveredAt === null) notes.push(`${f.store} did not come back within the pre-fault band before the run ended`);
+    const interruptedBy = recoveredAt === null && next ? next.spec : undefined;
+    if (interruptedBy) notes.push(`the next fault, ${interruptedBy}, began before the run was back within the pre-fault band: recovery is judged on that one`);
+    else if (recoveredAt === null) notes.push(`${f.store} did not come back within the pre-fault band before the run ended`);
     if (rec.actions.some((a) => !a.ok)) notes.push(`an action failed: ${rec.actions.filter((a) => !a.ok).map((a) => `${a.what}: ${a.error}`).join('; ')}`);
     return {
       spec: f.spec,
@@ -312,6 +329,7 @@ export function analyseFaults(records: readonly FaultRecord[], series: readonly 
       errorsByKind,
       timeToFirstErrorS: firstErrSec === undefined ? null : round3(Math.max(0, firstErrSec - started)),
       timeToRecoveryS: recoveredAt === null ? null : round3(Math.max(0, recoveredAt - started)),
+      ...(interruptedBy ? { interruptedBy } : {}),
       band,
       opsFailed,
       opsTimedOut: errorsByKind.timeout ?? 0,
@@ -330,7 +348,7 @@ export function lossChecks(checks: readonly ThresholdResult[]): ThresholdResult[
 /** One failed check per fault whose store did not come back (exit 1). */
 export function recoveryChecks(faults: readonly FaultResult[]): ThresholdResult[] {
   return faults
-    .filter((f) => f.timeToRecoveryS === null)
+    .filter((f) => f.timeToRecoveryS === null && f.interruptedBy === undefined)
     .map((f) => ({ expression: `${f.spec}: ${f.store} recovers`, operation: '*', metric: 'fault_recovery', unit: 's', limit: 0, actual: null, passed: false }));
 }
 

@@ -131,7 +131,11 @@ export async function runScenario(req: RunRequest): Promise<RunResult> {
         signal: req.signal,
         ...(prepared
           ? {
-              onStart: (epochMs: number) => (timeline = startFaultTimeline(prepared, epochMs, req.log)),
+              onStart: (epochMs: number) => {
+                timeline = startFaultTimeline(prepared, epochMs, req.log);
+                // Ctrl-C lifts a pause or a delay at once, so that in-flight operations end within seconds.
+                req.signal?.addEventListener('abort', () => void timeline?.liftNow(), { once: true });
+              },
               onErrors: (sec: number, errors: Record<string, number>) => {
                 const into = errorsBySec.get(sec) ?? {};
                 for (const [k, v] of Object.entries(errors)) into[k] = (into[k] ?? 0) + v;

@@ -85,7 +85,7 @@ function failed(name: ServiceName, err: unknown, provisioner: ServiceStatus['pro
   let address = '-';
   if (mod) {
     try {
-      address = addressOf(mod.parseUrl(mod.defaultUrl));
+      address = addressOf(mod.parseUrl(localDefaultUrl(name as StoreName)));
     } catch {
       // keep '-'
     }

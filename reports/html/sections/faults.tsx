@@ -13,14 +13,14 @@ export function Faults({ r }: { r: RunResult }) {
       <Table
         columns={FAULT_COLUMNS.map((label, i) => ({ label, num: i >= 3 && i <= 6 }))}
         rows={rows.map((cells, i) => (
-          <tr class={faults[i]!.timeToRecoveryS === null ? 'fail' : undefined}>
+          <tr class={faults[i]!.timeToRecoveryS === null && !faults[i]!.interruptedBy ? 'fail' : undefined}>
             <th scope="row">
               <code>{cells[0]}</code>
             </th>
             <td>{cells[1]}</td>
             <td>{cells[2]}</td>
             <td class="num">{cells[3]}</td>
-            <td class="num">{faults[i]!.timeToRecoveryS === null ? <Badge tone="bad">NOT RECOVERED</Badge> : cells[4]}</td>
+            <td class="num">{faults[i]!.timeToRecoveryS === null && !faults[i]!.interruptedBy ? <Badge tone="bad">NOT RECOVERED</Badge> : cells[4]}</td>
             <td class="num">{cells[5]}</td>
             <td class="num">{cells[6]}</td>
             <td>{cells[7]}</td>
