@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { CapbenchError, UsageError, describeError, redactUrl } from '../core/errors.js';
-import { SCHEMA_VERSION, type FaultResult, type RunResult, type Stage, type ThresholdResult } from '../core/results.js';
+import { SCHEMA_VERSION, type FaultResult, type RunResult, type Stage, type ScenarioSection, type ThresholdResult } from '../core/results.js';
 import type { Connection, Footprint, StoreName } from '../core/target.js';
 import { runLoad, type LoadProgress, type LoadOutcome } from '../engine/run.js';
 import { machineInfo } from '../engine/machine.js';
@@ -158,6 +158,7 @@ export async function runScenario(req: RunRequest): Promise<RunResult> {
   let derived: RunResult['footprint']['derived'] = [];
   let claims: RunResult['claims'] = [];
   let checks: ThresholdResult[] = [];
+  let sections: ScenarioSection[] = [];
   try {
     if (interrupted) throw new Error(`the run was interrupted during the ${interrupted} phase`);
     // After an interrupt in the run phase, verification still gets a few seconds to count what the stores kept.
@@ -167,6 +168,7 @@ export async function runScenario(req: RunRequest): Promise<RunResult> {
     derived = v.derived;
     claims = v.claims;
     checks = v.checks;
+    sections = v.sections ?? [];
     notes.push(...v.notes);
   } catch (err) {
     notes.push(`verification could not run: ${describeError(err)}`);
@@ -182,6 +184,11 @@ export async function runScenario(req: RunRequest): Promise<RunResult> {
       if (p) f.notes.push(p);
     }
     checks = [...checks, ...recoveryChecks(faults)];
+  }
+  // Every time chart marks the faults: the scenario's own line charts over time since the run began too.
+  if (faults && faults.length) {
+    const marks = faults.map((f) => ({ x: f.actions.find((a) => a.ok)?.atS ?? f.atS, label: f.spec }));
+    for (const sec of sections) for (const c of sec.charts) if (c.kind === 'line' && /time|since|\(s\)/i.test(c.xLabel)) c.markers = [...(c.markers ?? []), ...marks];
   }
   if (s.loop === 'closed') notes.push('closed loop: latency equals service time, and a slow target lowers the offered rate (coordinated omission); use open loop for latency under a given arrival rate');
 
@@ -216,6 +223,7 @@ export async function runScenario(req: RunRequest): Promise<RunResult> {
     thresholds: [...(interrupted ? [] : evaluateThresholds(thresholds, outcome.operations)), ...checks],
     claims,
     ...(faults ? { faults } : {}),
+    ...(sections.length > 0 ? { sections } : {}),
     notes,
   };
 }

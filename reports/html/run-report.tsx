@@ -22,6 +22,7 @@ import { Latency } from './sections/latency.js';
 import { Notes } from './sections/notes.js';
 import { Operations } from './sections/operations.js';
 import { RunSettings } from './sections/run-settings.js';
+import { ScenarioSections } from './sections/scenario-sections.js';
 import { Summary } from './sections/summary.js';
 import { Thresholds } from './sections/thresholds.js';
 
@@ -50,6 +51,7 @@ export function RunReport({ r }: { r: RunResult }) {
         <Latency r={r} />
         <Faults r={r} />
         <Charts r={r} spectra={spectra} />
+        <ScenarioSections r={r} />
         <Footprint r={r} />
         <Cost r={r} />
         <Thresholds r={r} />
