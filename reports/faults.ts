@@ -34,5 +34,5 @@ export function faultNotes(faults: readonly FaultResult[]): Array<{ spec: string
 export function faultLegend(faults: readonly FaultResult[]): string {
   const b = faults[0]?.band;
   const band = b ? `p99 ≤ ${b.p99Ms === null ? '?' : `${fmtNum(b.p99Ms)} ms`} and success ≥ ${b.successPct === null ? '?' : `${fmtNum(b.successPct)} %`}` : '';
-  return `Times from the fault's start, per-second resolution. Recovered: two seconds running back within the pre-fault band (${band}: 1.5 × the worst p99 + 1 ms and the worst success rate − 1 point of the 10 s before the first fault). Store lost: the scenario's own verification after the run (whole run). Red dashed lines on the time charts mark each fault and when its store was back.`;
+  return `Times from the fault's start, per-second resolution. Recovered: two seconds running back within the pre-fault band (${band}: twice the worst p99, at least + 10 ms, and the worst success rate − 1 point of the 10 s before the first fault). Store lost: the scenario's own verification after the run (whole run). Red dashed lines on the time charts mark each fault and when its store was back.`;
 }

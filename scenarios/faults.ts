@@ -249,7 +249,8 @@ function successPct(p: SeriesPoint): number | null {
 /**
  * Analyse each fault from the run's whole-run series and its errors by kind per second.
  * The pre-fault band: the up to 10 seconds before the run's first fault (the first second of the run left
- * out; warmup seconds only when no measured second precedes the fault), p99 at most 1.5 x their worst p99 + 1 ms, success rate at least their worst - 1 point.
+ * out; warmup seconds only when no measured second precedes the fault), p99 at most twice their
+ * worst p99 (at least worst + 10 ms: on a shared machine a quiet second's p99 varies that much), success rate at least their worst - 1 point.
  * Recovery: the first second after the first out-of-band second from which two seconds running
  * are back within the band (per-second resolution; 0 when no second left the band).
  */
@@ -270,7 +271,7 @@ export function analyseFaults(records: readonly FaultRecord[], series: readonly 
     const p99s = pre.map((p) => p.latencyMs.p99).filter((x): x is number => x !== null);
     const succ = pre.map(successPct).filter((x): x is number => x !== null);
     const band = {
-      p99Ms: p99s.length ? round3(Math.max(...p99s) * 1.5 + 1) : null,
+      p99Ms: p99s.length ? round3(Math.max(2 * Math.max(...p99s), Math.max(...p99s) + 10)) : null,
       successPct: succ.length ? Math.max(0, round3(Math.min(...succ) - 1)) : null,
     };
     const inBand = (t: number): boolean => {

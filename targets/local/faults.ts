@@ -1,10 +1,10 @@
 /**
  * Acting on a local server that capbench started (issue 13, faults): pause (SIGSTOP/SIGCONT),
- * kill (SIGKILL), clean stop and start, each on the server's whole process group (the server
- * was spawned detached, so its pid leads a group that holds its children too, e.g.
- * PostgreSQL's backends). Only a server this state dir's pid file names, listening on the
+ * kill (SIGKILL), clean stop and start, each on the server's whole process tree (the server
+ * and every process under it, e.g. PostgreSQL's postmaster and backends). Only a server this state dir's pid file names, listening on the
  * run's address, is ever touched: the shared servers other people use never are.
  */
+import { readFileSync, readdirSync } from 'node:fs';
 import type { Connection, LocalService, ServiceContext } from '../../core/target.js';
 import { addressOf } from './net.js';
 import { serviceLayout } from './paths.js';
@@ -25,11 +25,43 @@ export interface ServerControl {
   start?(): Promise<void>;
 }
 
+/** `root` and every process descending from it (read from /proc), root first. */
+function processTree(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may hold spaces and parentheses
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const list = children.get(ppid) ?? [];
+      list.push(Number(name));
+      children.set(ppid, list);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  const out: number[] = [];
+  const queue = [root];
+  while (queue.length) {
+    const p = queue.shift()!;
+    out.push(p);
+    queue.push(...(children.get(p) ?? []));
+  }
+  return out;
+}
+
+/**
+ * Signal the server and every process under it, one by one: a server may leave the group
+ * capbench spawned it in (PostgreSQL's postmaster calls setsid()), so a group signal is not enough.
+ */
 function signalGroup(pid: number, sig: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, sig);
-  } catch {
-    process.kill(pid, sig);
+  for (const p of processTree(pid)) {
+    try {
+      process.kill(p, sig);
+    } catch {
+      // ended meanwhile
+    }
   }
 }
 

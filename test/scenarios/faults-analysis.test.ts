@@ -41,7 +41,7 @@ test('analysis: errors by kind in the window, time to first error, recovery back
     { expression: 'like:p99<5ms', operation: 'like', metric: 'p99', unit: 'ms', limit: 5, actual: 3, passed: true },
   ]);
   const [f] = analyseFaults([rec], series, errors, loss);
-  assert.deepEqual(f!.band, { p99Ms: 4, successPct: 99 });
+  assert.deepEqual(f!.band, { p99Ms: 12, successPct: 99 });
   assert.deepEqual(f!.errorsByKind, { ECONNRESET: 20, ECONNREFUSED: 20 });
   assert.equal(f!.opsFailed, 40);
   assert.equal(f!.timeToFirstErrorS, 0);
