@@ -155,7 +155,13 @@ describe('faults on a private set of servers', { concurrency: false }, () => {
   test('SIGTERM during a pause ends the run within seconds, marked aborted, with the server resumed', { timeout: 120_000 }, async () => {
     const out = join(OUT, 'sigterm');
     const child = spawn(process.execPath, [CLI, 'run', 'viral-like-spike', '-o', 'posts=2000', '--rate', '500', '--duration', '20s', '--warmup', '1s', '--fault', 'redis:pause@2s+15s', '--out', out, '-q'], { env: { ...process.env, ...ENV }, stdio: 'ignore' });
-    await new Promise((r) => setTimeout(r, 6000));
+    // Wait until the run phase is 3 s in (the pause is on), as the journal says: a loaded machine may take a while to get there.
+    const journal = join(out, 'journal.jsonl');
+    for (let i = 0; i < 600; i++) {
+      const text = await readFile(journal, 'utf8').catch(() => '');
+      if (text.split('\n').some((l) => l && (JSON.parse(l) as { elapsedS: number }).elapsedS >= 3)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
     const t0 = Date.now();
     child.kill('SIGTERM');
     const code = await new Promise<number | null>((r) => child.on('exit', r));
