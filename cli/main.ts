@@ -16,6 +16,7 @@ import { registerServicesCommand } from './commands/services.js';
 import { registerCompareCommand } from './commands/compare.js';
 import { registerGateCommand } from './commands/gate.js';
 import { registerClaimsCommand } from './commands/claims.js';
+import { registerServeCommand } from './commands/serve.js';
 
 /** Build the commander program (exported for tests). */
 export function buildProgram(): Command {
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerCompareCommand(program);
   registerGateCommand(program);
   registerClaimsCommand(program);
+  registerServeCommand(program);
   return program;
 }
 
