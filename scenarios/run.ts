@@ -15,6 +15,7 @@ import { getTarget } from '../targets/registry.js';
 import { isLoopbackHost } from '../targets/local/net.js';
 import type { RunSettings } from './settings.js';
 import type { ScenarioContext } from './types.js';
+import type { HttpVia } from '../service/client.js';
 
 /** capbench's own version, for results.json. */
 export const CAPBENCH_VERSION = '0.1.0';
@@ -27,6 +28,8 @@ export interface RunRequest {
   /** Called once the run phase is about to start, with the resolved plan (for the progress bar). */
   onRunStart?: (info: { totalS: number; stages: Stage[]; loop: 'open' | 'closed' }) => void;
   signal?: AbortSignal;
+  /** `--via http`: the workload drives the reference service at this URL (service/client.ts). */
+  via?: HttpVia;
 }
 
 /**
@@ -94,7 +97,7 @@ export async function runScenario(req: RunRequest): Promise<RunResult> {
   let outcome: LoadOutcome;
   try {
     outcome = await runLoad(
-      { moduleUrl: scenario.workloadModule, args: { options, connections, stages, seed: s.seed } },
+      { moduleUrl: scenario.workloadModule, args: { options, connections, stages, seed: s.seed, ...(req.via ? { via: req.via } : {}) } },
       {
         loop: s.loop,
         stages,

@@ -18,6 +18,7 @@ import { onInterrupt } from '../interrupt.js';
 import { addStoreUrlOptions, type StoreUrlFlags } from '../store-urls.js';
 import { loadCostInputs, withCost } from './cost.js';
 import { createProgress } from '../progress.js';
+import { checkHttpSupport, httpOverheadSection, startRunService } from './via-http.js';
 
 /** Flags of `capbench run`, as commander hands them over (strings where the user typed them). */
 export interface RunFlags extends StoreUrlFlags {
@@ -43,6 +44,10 @@ export interface RunFlags extends StoreUrlFlags {
   scale?: string;
   /** A price book file instead of the built-in one (reports/cost/price-book.yaml). */
   priceBook?: string;
+  /** driver (default) or http: through the reference service (issue 12; cli/commands/via-http.ts). */
+  via?: 'driver' | 'http';
+  /** --via http: use this running service instead of starting one in this process. */
+  serviceUrl?: string;
 }
 
 function parseOptionPairs(pairs: string[] = []): Record<string, unknown> {
@@ -106,14 +111,19 @@ export async function runCommand(target: string, flags: RunFlags, signal?: Abort
   const settings = resolveRunSettings(scenario, { flags: flagsLayer(flags), file: file?.settings, env: envLayer() });
   // The scale and the price book too: a bad one is exit 2 before anything runs.
   const cost = await loadCostInputs(flags);
+  // --via http: the scenario and each path need HTTP routes, checked before anything runs.
+  if (flags.via === 'http') checkHttpSupport(settings);
+  else if (flags.serviceUrl) throw new UsageError('--service-url needs --via http.');
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
   const outDir = resolve(flags.out ?? join('results', `${scenario.id}-${stamp}`));
   await mkdir(outDir, { recursive: true });
   const journal = join(outDir, 'journal.jsonl');
   const progress = createProgress({ quiet: flags.quiet === true, tty: process.stderr.isTTY === true });
 
+  const service = flags.via === 'http' ? await startRunService(settings, flags.serviceUrl) : undefined;
   const measured = await runScenario({
     settings,
+    ...(service ? { via: service.via } : {}),
     log: (line) => {
       if (!flags.quiet) process.stderr.write(`${line}\n`);
     },
@@ -124,7 +134,18 @@ export async function runCommand(target: string, flags: RunFlags, signal?: Abort
       void appendFile(journal, `${JSON.stringify({ at: new Date().toISOString(), ...p })}\n`).catch(() => undefined);
     },
     signal,
-  }).finally(() => progress.stop());
+  })
+    .catch(async (err: unknown) => {
+      await service?.close();
+      throw err;
+    })
+    .finally(() => progress.stop());
+  if (service) {
+    const calls = await service.service?.storeCalls();
+    await service.close();
+    measured.sections = [...(measured.sections ?? []), httpOverheadSection(measured, calls, service.via.url)];
+    measured.notes.push(`driven over HTTP through the reference service (${service.service ? 'started by this run' : service.via.url}); latency includes the HTTP hop`);
+  }
 
   const result = withCost(measured, cost);
   await writeReports(result, outDir, formats);
@@ -156,6 +177,8 @@ export function registerRunCommand(program: Command): void {
     .option('--format <list>', 'reports besides results.json: html,markdown,junit', 'html,markdown,junit')
     .option('--scale <list>', 'project the monthly cloud cost at this scale, e.g. posts=1000000,likesPerSec=5000 (see docs/cost.md)')
     .option('--price-book <file>', 'price book (YAML/JSON) instead of the built-in reports/cost/price-book.yaml')
+    .addOption(new Option('--via <kind>', 'drive the storage paths directly (driver) or through the reference HTTP service (http)').choices(['driver', 'http']))
+    .option('--service-url <url>', '--via http: a running `capbench serve` to drive (default: start one in this process)')
     .option('--allow-remote', 'allow targets that are not on loopback (only hosts you own)')
     .option('-q, --quiet', 'no progress output');
   addStoreUrlOptions(command).action(async (scenario: string, flags: RunFlags) => {
