@@ -186,7 +186,10 @@ export async function startService(opts: ServiceOptions): Promise<StartedService
       if (closed) return;
       closed = true;
       await server.close();
-      await clients.close();
+      // A client whose store went away may wait for a reconnect that never comes: give it 2 s.
+      let t: NodeJS.Timeout | undefined;
+      await Promise.race([clients.close(), new Promise<void>((r) => (t = setTimeout(r, 2000)))]);
+      clearTimeout(t);
     };
     return {
       url: `http://${shown}:${port}`,
