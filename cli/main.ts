@@ -17,6 +17,7 @@ import { registerCompareCommand } from './commands/compare.js';
 import { registerGateCommand } from './commands/gate.js';
 import { registerClaimsCommand } from './commands/claims.js';
 import { registerServeCommand } from './commands/serve.js';
+import { registerK6Commands } from './commands/k6.js';
 
 /** Build the commander program (exported for tests). */
 export function buildProgram(): Command {
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerGateCommand(program);
   registerClaimsCommand(program);
   registerServeCommand(program);
+  registerK6Commands(program);
   return program;
 }
 

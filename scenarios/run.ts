@@ -30,6 +30,11 @@ export interface RunRequest {
   signal?: AbortSignal;
   /** `--via http`: the workload drives the reference service at this URL (service/client.ts). */
   via?: HttpVia;
+  /**
+   * Another load generator for the run phase (`--engine k6`, k6/engine.ts): called instead of
+   * the engine's runLoad, after the load phase; resolves with the same measured shape.
+   */
+  runPhase?: () => Promise<LoadOutcome>;
 }
 
 /**
@@ -96,7 +101,7 @@ export async function runScenario(req: RunRequest): Promise<RunResult> {
   req.onRunStart?.({ totalS: s.durationS ?? totalDurationS(stages), stages, loop: s.loop });
   let outcome: LoadOutcome;
   try {
-    outcome = await runLoad(
+    outcome = req.runPhase ? await req.runPhase() : await runLoad(
       { moduleUrl: scenario.workloadModule, args: { options, connections, stages, seed: s.seed, ...(req.via ? { via: req.via } : {}) } },
       {
         loop: s.loop,
