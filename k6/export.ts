@@ -1,7 +1,8 @@
 /**
  * `capbench export k6 <scenario> [--via http|redis]` (issue 12): a k6 script, TypeScript typed
- * with @types/k6, that reproduces the scenario's schedule (one ramping-arrival-rate executor:
- * each capbench stage becomes an instant jump to its rate and a hold, or a linear ramp),
+ * with @types/k6, that reproduces the scenario's schedule (one constant-arrival-rate executor for
+ * a single constant stage, else one ramping-arrival-rate executor: each capbench stage becomes an
+ * instant jump to its rate and a hold, or a linear ramp),
  * operation mix, key distribution and thresholds (capbench's mapped to k6 syntax).
  *
  * Every operation records its latency, ms, in the Trend `capbench_latency` and its outcome in
@@ -94,6 +95,12 @@ export function exportK6(input: K6ExportInput): K6Script {
   const pre = input.preAllocatedVUs ?? Math.min(200, Math.max(5, Math.ceil(peak / 100)));
   const max = Math.max(pre, input.maxVUs ?? Math.min(2000, Math.max(50, Math.ceil(peak / 10))));
   const thresholds = k6Thresholds(input.thresholds, plan.ops, input.abortOnFail);
+  // One constant stage: constant-arrival-rate (exactly rate x duration iterations); otherwise
+  // ramping-arrival-rate (k6 may start one iteration fewer at the end of a ramp schedule).
+  const only = input.stages.length === 1 && input.stages[0]!.fromRate === undefined ? input.stages[0]! : undefined;
+  const executor = only
+    ? `{\n      executor: 'constant-arrival-rate',\n      rate: ${only.rate},\n      timeUnit: '1s',\n      duration: '${dur(only.durationS)}',\n      preAllocatedVUs: ${pre},\n      maxVUs: ${max},\n    }`
+    : `{\n      executor: 'ramping-arrival-rate',\n      startRate: ${startRate},\n      timeUnit: '1s',\n      preAllocatedVUs: ${pre},\n      maxVUs: ${max},\n      stages: ${JSON.stringify(stages)},\n    }`;
   const stagesText = input.stages.map((s) => `${s.durationS}s:${s.fromRate !== undefined ? `${s.fromRate}..` : ''}${s.rate}`).join(',');
   const body = (hash: string) => `// Exported by capbench (capbench export k6 ${input.scenarioId} --via ${input.via}). Runs with k6 1.x: \`k6 run script.ts\`.
 // Scenario ${input.scenarioId}, stages ${stagesText}; thresholds ${input.thresholds.join(', ') || 'none'}.
@@ -122,14 +129,7 @@ export const options: Options = {
     capbench_thresholds: ${JSON.stringify(input.thresholds.join(';'))},
   },
   scenarios: {
-    ${JSON.stringify(input.scenarioId)}: {
-      executor: 'ramping-arrival-rate',
-      startRate: ${startRate},
-      timeUnit: '1s',
-      preAllocatedVUs: ${pre},
-      maxVUs: ${max},
-      stages: ${JSON.stringify(stages)},
-    },
+    ${JSON.stringify(input.scenarioId)}: ${executor},
   },
   thresholds: ${JSON.stringify(thresholds, null, 2).replace(/\n/g, '\n  ')},
   summaryTrendStats: ['avg', 'min', 'med', 'p(90)', 'p(99)', 'p(99.9)', 'max'],
