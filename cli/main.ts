@@ -18,6 +18,7 @@ import { registerGateCommand } from './commands/gate.js';
 import { registerClaimsCommand } from './commands/claims.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerK6Commands } from './commands/k6.js';
+import { registerHttpBenchCommand } from './commands/http-bench.js';
 
 /** Build the commander program (exported for tests). */
 export function buildProgram(): Command {
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerClaimsCommand(program);
   registerServeCommand(program);
   registerK6Commands(program);
+  registerHttpBenchCommand(program);
   return program;
 }
 
