@@ -65,17 +65,17 @@ async function main(): Promise<void> {
   const load0 = loadavg();
   try {
     const capbench = await search('capbench open loop', f, async (rate) => {
-      const settings = resolveRunSettings(scenario, { flags: parseLayer({ options: { posts: 100_000 }, rate, duration: f.stepS, warmup: 0.5 }, { kind: 'flags' }) });
+      const settings = resolveRunSettings(scenario, { flags: parseLayer({ options: { posts: 10_000 }, rate, duration: f.stepS, warmup: 0.5 }, { kind: 'flags' }) });
       const res = await runScenario({ settings, log: () => undefined, via: { kind: 'http', url: svc.url }, runPhase: undefined });
       const like = res.operations.find((o) => o.name === 'like')!;
       const p99 = like.latencyMs.p99;
       return { rate, achieved: like.achievedOpsPerSec, p99, cpuPct: res.harness.cpuPct.mean, pass: !res.rate.flagged && p99 !== null && p99 < f.p99Ms && Object.keys(like.errors).length === 0 };
     });
-    const ac = await closedLoop(svc.url, 'likes.redis-counter', 'like', 100_000, f.connections, Math.max(3, f.stepS * 2));
+    const ac = await closedLoop(svc.url, 'likes.redis-counter', 'like', 10_000, f.connections, Math.max(3, f.stepS * 2));
     process.stderr.write(`autocannon: ${ac.reqPerSec} req/s, p99 ${ac.latencyMs.p99} ms, CPU ${ac.cpuPct}%\n`);
     const bin = requireK6();
     const k6 = await search('k6', f, async (rate) => {
-      const s = exportK6({ scenarioId: 'viral-like-spike', options: { ...(scenario.options.parse({ posts: 100_000 }) as Record<string, unknown>) }, stages: [{ durationS: f.stepS, rate }], thresholds: [], via: 'http', serviceUrl: svc.url, preAllocatedVUs: 50, maxVUs: 500 });
+      const s = exportK6({ scenarioId: 'viral-like-spike', options: { ...(scenario.options.parse({ posts: 10_000 }) as Record<string, unknown>) }, stages: [{ durationS: f.stepS, rate }], thresholds: [], via: 'http', serviceUrl: svc.url, preAllocatedVUs: 50, maxVUs: 500 });
       const script = join(dir, `k6-${rate}.ts`);
       await writeFile(script, s.source);
       const jsonOut = join(dir, `k6-${rate}.json`);
