@@ -154,8 +154,8 @@ export async function runCommand(target: string, flags: RunFlags, signal?: Abort
   if (service) {
     const calls = await service.service?.storeCalls();
     await service.close();
-    measured.sections = [...(measured.sections ?? []), httpOverheadSection(measured, calls, service.via.url)];
-    measured.notes.push(`driven over HTTP through the reference service (${service.service ? 'started by this run' : service.via.url}); latency includes the HTTP hop`);
+    measured.sections = [...(measured.sections ?? []), httpOverheadSection(measured, calls, service.via.url, k6 ? 'k6' : 'capbench')];
+    measured.notes.push(`${k6 ? 'k6 ' : ''}driven over HTTP through the reference service (${service.service ? 'started by this run' : service.via.url}); latency includes the HTTP hop`);
   }
 
   if (k6) markK6(measured, k6);

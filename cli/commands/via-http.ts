@@ -67,7 +67,7 @@ const r3 = (x: number) => Math.round(x * 1000) / 1000;
  * start) minus the driver-level p50/p99 the service measured around the store call of the same
  * requests. Without store-call figures (an external --service-url) the driver columns are empty.
  */
-export function httpOverheadSection(result: RunResult, storeCalls: readonly StoreCallStats[] | undefined, serviceUrl: string): ScenarioSection {
+export function httpOverheadSection(result: RunResult, storeCalls: readonly StoreCallStats[] | undefined, serviceUrl: string, generator: 'capbench' | 'k6' = 'capbench'): ScenarioSection {
   const rows = result.operations.map((op) => {
     const s = storeCalls?.find((c) => c.op === op.name);
     const hp50 = op.latencyMs.p50;
@@ -79,7 +79,7 @@ export function httpOverheadSection(result: RunResult, storeCalls: readonly Stor
   return {
     id: 'http-overhead',
     title: 'HTTP overhead per operation',
-    intro: `This run drove the reference service (${serviceUrl}) over HTTP with capbench's open loop (undici, keep-alive). HTTP latency counts from each request's intended start; the driver-level figures are the time the service spent in the storage path's own call for the same requests (its service time at driver level). The overhead is HTTP minus driver-level, per percentile.`,
+    intro: `This run drove the reference service (${serviceUrl}) over HTTP ${generator === 'k6' ? 'with k6 (its HTTP latency counts from each request\'s send)' : 'with capbench\'s open loop (undici, keep-alive; HTTP latency counts from each request\'s intended start)'}; the driver-level figures are the time the service spent in the storage path's own call for the same requests (its service time at driver level). The overhead is HTTP minus driver-level, per percentile.`,
     tables: [
       {
         caption: 'HTTP latency vs driver-level store call, ms',
