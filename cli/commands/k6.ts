@@ -115,6 +115,7 @@ export async function mergeCommand(files: readonly string[]): Promise<RunResult>
     footprint: { before: [], after: [], derived: [] },
     thresholds: evaluateThresholds(thresholds.filter((t) => t.operation === '*' || ops.includes(t.operation)), outcome.operations),
     claims: [],
+    generator: { name: 'k6', version: K6_VERSION.replace(/^v/, ''), via: first.tags.capbench_via === 'redis' ? 'redis' : 'http' },
     sections: [
       {
         id: 'k6-segments',

@@ -21,6 +21,7 @@ import { createProgress } from '../progress.js';
 import { checkHttpSupport, httpOverheadSection, startRunService } from './via-http.js';
 import { prepareK6Engine } from '../../k6/engine.js';
 import { markK6 } from './k6.js';
+import { K6_VERSION } from '../../targets/k6/index.js';
 
 /** Flags of `capbench run`, as commander hands them over (strings where the user typed them). */
 export interface RunFlags extends StoreUrlFlags {
@@ -159,6 +160,7 @@ export async function runCommand(target: string, flags: RunFlags, signal?: Abort
   }
 
   if (k6) markK6(measured, k6);
+  if (k6 || service) measured.generator = k6 ? { name: 'k6', version: K6_VERSION.replace(/^v/, ''), via: viaHttp ? 'http' : 'redis' } : { name: 'capbench', version: measured.tool.version, via: 'http' };
   const result = withCost(measured, cost);
   await writeReports(result, outDir, formats);
   const failed = result.thresholds.some((t) => !t.passed) || result.status === 'aborted';

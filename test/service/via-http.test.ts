@@ -44,6 +44,7 @@ test('viral-like-spike --via http: a short spike through the service, the overhe
     assert.equal(typeof row[8], 'number', 'overhead p50');
     assert.ok((row[3] as number) >= (row[6] as number), 'HTTP p50 is at least the store call p50');
     assert.ok(res.notes.some((n) => /driven over HTTP/.test(n)));
+    assert.deepEqual(res.generator, { name: 'capbench', version: res.tool.version, via: 'http' });
   } finally {
     await rm(out, { recursive: true, force: true });
   }
