@@ -79,7 +79,7 @@ function post(tS: number): number {
     like = `const res = http.post(LIKES + id + '/likes', null, { headers: { 'x-capbench-op': 'like' }, tags: { op: 'like' } });\n    record('like', res.timings.duration, res.status === 200);`;
     read = `const res = http.get(LIKES + id + '/likes', { headers: { 'x-capbench-op': 'read' }, tags: { op: 'read' } });\n    record('read', res.timings.duration, res.status === 200);`;
   } else {
-    const prefix = '';
+    const prefix = o.keyPrefix ?? '';
     if (o.path === 'likes.redis-counter') {
       prelude += `\nconst key = (id: number) => ${js(prefix + 'p:')} + id + ':l';`;
       like = `await timed('like', () => redisClient.incr(key(id)));`;

@@ -9,11 +9,12 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { RunResult } from '../../core/results.js';
 import { capbench } from '../fixtures/cli.js';
+import { dropRedisPrefix } from './env.js';
 
 test('http-bench: autocannon closed loop, then open loop at 80% of it, in the report', async () => {
   const out = await mkdtemp(join(tmpdir(), 'cbhttp-bench-'));
   try {
-    const r = await capbench(['http-bench', 'viral-like-spike', '-o', 'posts=500', '--duration', '2s', '--connections', '4', '--out', out]);
+    const r = await capbench(['http-bench', 'viral-like-spike', '-o', 'posts=500', '-o', `keyPrefix=cbhttp_${process.pid}:`, '--duration', '2s', '--connections', '4', '--out', out]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^autocannon\s+closed \(coordinated omission\)\s+\d+ ops\/s/m);
     const res = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as RunResult;
@@ -31,6 +32,7 @@ test('http-bench: autocannon closed loop, then open loop at 80% of it, in the re
     assert.match(html, /CLOSED LOOP/);
     assert.match(html, /coordinated omission/);
   } finally {
+    await dropRedisPrefix(`cbhttp_${process.pid}:`);
     await rm(out, { recursive: true, force: true });
   }
 });

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { UsageError } from '../../core/errors.js';
 import type { RunResult } from '../../core/results.js';
 import { getScenario } from '../../scenarios/registry.js';
@@ -17,9 +17,11 @@ import { parseLayer, resolveRunSettings } from '../../scenarios/settings.js';
 import { startServiceThread } from '../../service/thread.js';
 import { checkHttpSupport } from '../../cli/commands/via-http.js';
 import { capbench } from '../fixtures/cli.js';
+import { dropRedisPrefix } from './env.js';
 import { testClients } from '../reference-impl/env.js';
 
 const TAG = `cbhttp_${process.pid}`;
+after(() => dropRedisPrefix(`${TAG}:`));
 
 async function results(dir: string): Promise<RunResult> {
   return JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as RunResult;
@@ -28,7 +30,7 @@ async function results(dir: string): Promise<RunResult> {
 test('viral-like-spike --via http: a short spike through the service, the overhead table, nothing lost', async () => {
   const out = await mkdtemp(join(tmpdir(), 'cbhttp-vls-'));
   try {
-    const r = await capbench(['run', 'viral-like-spike', '--via', 'http', '-o', 'posts=500', '--stages', '1s:100,1s:400,1s:100', '--warmup', '0', '--out', out, '-q']);
+    const r = await capbench(['run', 'viral-like-spike', '--via', 'http', '-o', 'posts=500', '-o', `keyPrefix=${TAG}:`, '--stages', '1s:100,1s:400,1s:100', '--warmup', '0', '--out', out, '-q']);
     assert.ok(r.code === 0 || r.code === 1, `exit ${r.code}: ${r.stderr}`);
     const res = await results(out);
     const like = res.operations.find((o) => o.name === 'like')!;
@@ -83,8 +85,8 @@ test('bad input: --service-url without --via http, a scenario without HTTP suppo
 
 test('measurement truth: the service held 500 ms at t=2 s under 200/s shows in the HTTP p99', async () => {
   const scenario = getScenario('viral-like-spike');
-  const settings = resolveRunSettings(scenario, { flags: parseLayer({ options: { posts: 200, path: 'likes.redis-counter' }, rate: 200, duration: 4, warmup: 0 }, { kind: 'flags' }) });
-  const svc = await startServiceThread({ paths: [{ id: 'likes.redis-counter' }], connections: settings.connections, testHooks: true });
+  const settings = resolveRunSettings(scenario, { flags: parseLayer({ options: { posts: 200, path: 'likes.redis-counter', keyPrefix: `${TAG}:` }, rate: 200, duration: 4, warmup: 0 }, { kind: 'flags' }) });
+  const svc = await startServiceThread({ paths: [{ id: 'likes.redis-counter', options: { keyPrefix: `${TAG}:` } }], connections: settings.connections, testHooks: true });
   try {
     const timer = setTimeout(() => svc.hold(500), 2000);
     const res = await runScenario({ settings, log: () => undefined, via: { kind: 'http', url: svc.url } });
