@@ -373,6 +373,11 @@ export const RunResultSchema = z.object({
   claims: z.array(ClaimResultSchema),
   /** The scenario's own sections (absent when it has none, and in files written before sections existed). */
   sections: z.array(ScenarioSectionSchema).optional(),
+  /**
+   * Who generated the run phase and how it reached the stores, when not capbench's own engine at
+   * driver level (issue 12): `capbench run --via http`, `--engine k6`, `capbench merge`. Absent: capbench, driver.
+   */
+  generator: z.object({ name: z.enum(['capbench', 'k6']), version: z.string(), via: z.enum(['driver', 'http', 'redis']) }).optional(),
   /** Projected cloud cost at a named scale (absent when no --scale was given, and in v1 files). */
   cost: CostSchema.optional(),
   /** Faults injected during the run (absent when none). */

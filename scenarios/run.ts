@@ -16,6 +16,7 @@ import { isLoopbackHost } from '../targets/local/net.js';
 import type { RunSettings } from './settings.js';
 import type { ScenarioContext } from './types.js';
 import { analyseFaults, lossChecks, persistenceNotes, prepareFaults, recoveryChecks, startFaultTimeline, type FaultTimeline } from './faults.js';
+import type { HttpVia } from '../service/client.js';
 
 /** capbench's own version, for results.json. */
 export const CAPBENCH_VERSION = '0.1.0';
@@ -30,6 +31,13 @@ export interface RunRequest {
   signal?: AbortSignal;
   /** Called once the targets answered and the faults are prepared, before any work (e.g. create the output directory). */
   onReady?: () => Promise<void>;
+  /** `--via http`: the workload drives the reference service at this URL (service/client.ts). */
+  via?: HttpVia;
+  /**
+   * Another load generator for the run phase (`--engine k6`, k6/engine.ts): called instead of
+   * the engine's runLoad, after the load phase; resolves with the same measured shape.
+   */
+  runPhase?: () => Promise<LoadOutcome>;
 }
 
 /**
@@ -110,8 +118,12 @@ export async function runScenario(req: RunRequest): Promise<RunResult> {
   req.onRunStart?.({ totalS: s.durationS ?? totalDurationS(stages), stages, loop: s.loop });
   let outcome: LoadOutcome;
   try {
-    outcome = interrupted ? notRun(s, String(req.signal?.reason ?? 'interrupted'), interrupted) : await runLoad(
-      { moduleUrl: scenario.workloadModule, args: { options, connections: prepared?.connections ?? connections, stages, seed: s.seed } },
+    outcome = interrupted
+      ? notRun(s, String(req.signal?.reason ?? 'interrupted'), interrupted)
+      : req.runPhase
+        ? await req.runPhase()
+        : await runLoad(
+      { moduleUrl: scenario.workloadModule, args: { options, connections: prepared?.connections ?? connections, stages, seed: s.seed, ...(req.via ? { via: req.via } : {}) } },
       {
         loop: s.loop,
         stages,

@@ -19,6 +19,10 @@ import { onInterrupt } from '../interrupt.js';
 import { addStoreUrlOptions, type StoreUrlFlags } from '../store-urls.js';
 import { loadCostInputs, withCost } from './cost.js';
 import { createProgress } from '../progress.js';
+import { checkHttpSupport, httpOverheadSection, startRunService } from './via-http.js';
+import { prepareK6Engine } from '../../k6/engine.js';
+import { markK6 } from './k6.js';
+import { K6_VERSION } from '../../targets/k6/index.js';
 
 /** Flags of `capbench run`, as commander hands them over (strings where the user typed them). */
 export interface RunFlags extends StoreUrlFlags {
@@ -46,6 +50,12 @@ export interface RunFlags extends StoreUrlFlags {
   scale?: string;
   /** A price book file instead of the built-in one (reports/cost/price-book.yaml). */
   priceBook?: string;
+  /** driver (default) or http: through the reference service (issue 12; cli/commands/via-http.ts). */
+  via?: 'driver' | 'http' | 'redis';
+  /** --via http: use this running service instead of starting one in this process. */
+  serviceUrl?: string;
+  /** capbench (default) or k6: which load generator runs the run phase (k6/engine.ts). */
+  engine?: 'capbench' | 'k6';
 }
 
 function parseOptionPairs(pairs: string[] = []): Record<string, unknown> {
@@ -115,15 +125,31 @@ export async function runCommand(target: string, flags: RunFlags, signal?: Abort
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
   const outPath = flags.out ?? join('results', `${scenario.id}-${stamp}`);
   let outDir = resolve(outPath);
+  // --via http: the scenario and each path need HTTP routes, checked before anything runs.
+  if (flags.via === 'redis' && flags.engine !== 'k6') throw new UsageError('--via redis needs --engine k6 (capbench\'s own engine drives Redis with --via driver).');
+  if (flags.via === 'driver' && flags.engine === 'k6') throw new UsageError('--engine k6 drives the stores through the service (--via http) or Redis (--via redis), not --via driver.');
+  const viaHttp = flags.via === 'http' || (flags.engine === 'k6' && flags.via !== 'redis');
+  if (viaHttp) checkHttpSupport(settings);
+  else if (flags.serviceUrl) throw new UsageError('--service-url needs --via http.');
+  // Faults are timed by capbench's engine, and a delay proxy sits between the engine's clients
+  // and the store: k6 has neither, and the service's own clients would bypass the proxy.
+  if (settings.faults.length > 0 && flags.engine === 'k6') throw new UsageError('--fault needs capbench\'s own engine; drop --engine k6 or the faults.');
+  if (viaHttp && settings.faults.some((f) => f.kind === 'delay')) throw new UsageError('A delay fault acts on capbench\'s own store connections, which --via http does not use; use pause instead, or run without --via http.');
+  // --engine k6: k6 built and the scenario exportable, checked before anything runs.
+  let service: Awaited<ReturnType<typeof startRunService>> | undefined;
+  const k6 = flags.engine === 'k6' ? prepareK6Engine(settings, viaHttp ? 'http' : 'redis', { serviceUrl: () => service!.via.url, redisUrl: settings.connections.redis?.url }, outDir) : undefined;
   const journal = join(outDir, 'journal.jsonl');
   const progress = createProgress({ quiet: flags.quiet === true, tty: process.stderr.isTTY === true });
 
+  service = viaHttp ? await startRunService(settings, flags.serviceUrl) : undefined;
   const measured = await runScenario({
     settings,
     // Created only once the targets answered: a refused run leaves nothing behind.
     onReady: async () => {
       outDir = await prepareOutDir(outPath);
     },
+    ...(service ? { via: service.via } : {}),
+    ...(k6 ? { runPhase: () => k6.runPhase() } : {}),
     log: (line) => {
       if (!flags.quiet) process.stderr.write(`${line}\n`);
     },
@@ -134,8 +160,21 @@ export async function runCommand(target: string, flags: RunFlags, signal?: Abort
       void appendFile(journal, `${JSON.stringify({ at: new Date().toISOString(), ...p })}\n`).catch(() => undefined);
     },
     signal,
-  }).finally(() => progress.stop());
+  })
+    .catch(async (err: unknown) => {
+      await service?.close();
+      throw err;
+    })
+    .finally(() => progress.stop());
+  if (service) {
+    const calls = await service.service?.storeCalls();
+    await service.close();
+    measured.sections = [...(measured.sections ?? []), httpOverheadSection(measured, calls, service.via.url, k6 ? 'k6' : 'capbench')];
+    measured.notes.push(`${k6 ? 'k6 ' : ''}driven over HTTP through the reference service (${service.service ? 'started by this run' : service.via.url}); latency includes the HTTP hop`);
+  }
 
+  if (k6) markK6(measured, k6);
+  if (k6 || service) measured.generator = k6 ? { name: 'k6', version: K6_VERSION.replace(/^v/, ''), via: viaHttp ? 'http' : 'redis' } : { name: 'capbench', version: measured.tool.version, via: 'http' };
   const result = withCost(measured, cost);
   await writeReports(result, outDir, formats);
   const failed = result.thresholds.some((t) => !t.passed) || result.status === 'aborted';
@@ -167,6 +206,9 @@ export function registerRunCommand(program: Command): void {
     .option('--format <list>', 'reports besides results.json: html,markdown,junit', 'html,markdown,junit')
     .option('--scale <list>', 'project the monthly cloud cost at this scale, e.g. posts=1000000,likesPerSec=5000 (see docs/cost.md)')
     .option('--price-book <file>', 'price book (YAML/JSON) instead of the built-in reports/cost/price-book.yaml')
+    .addOption(new Option('--via <kind>', 'drive the storage paths directly (driver), through the reference HTTP service (http), or (--engine k6) Redis straight from k6 (redis)').choices(['driver', 'http', 'redis']))
+    .option('--service-url <url>', '--via http: a running `capbench serve` to drive (default: start one in this process)')
+    .addOption(new Option('--engine <name>', 'load generator of the run phase: capbench (default) or k6 (the k6 `capbench services up k6` built)').choices(['capbench', 'k6']))
     .option('--allow-remote', 'allow targets that are not on loopback (only hosts you own)')
     .option('-q, --quiet', 'no progress output');
   addStoreUrlOptions(command).action(async (scenario: string, flags: RunFlags) => {

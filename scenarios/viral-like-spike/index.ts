@@ -35,6 +35,7 @@ export const viralLikeSpike: Scenario<O> = {
   pathFamily: 'likes',
   smokeOptions: { posts: 1000 },
   options: ViralLikeSpikeOptions,
+  http: { pathOptions: (o) => ({ ...counterOptions(o) }) },
   operations: likeOperations,
   defaultStages: (o) => [
     { durationS: o.beforeS, rate: o.backgroundRate, label: 'background' },

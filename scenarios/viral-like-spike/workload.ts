@@ -8,22 +8,26 @@ import { getStoragePath, openStoragePath } from '../../reference-impl/registry.j
 import { openStoreClients } from '../../targets/clients.js';
 import { zipfian } from '../common/zipf.js';
 import type { WorkloadArgs } from '../types.js';
+import { ServiceClient, likesOverHttp, type LikeOps } from '../../service/client.js';
 import { counterOptions, likeOperations, viralPostOf, type ViralLikeSpikeOptions } from './options.js';
 import { spikeWindow } from './window.js';
 
 /**
  * Create this thread's workload (called by the engine, in the thread): one connection per
- * store the path needs (a pool of pgPoolSize for PostgreSQL).
+ * store the path needs (a pool of pgPoolSize for PostgreSQL), or with `--via http` one keep-alive
+ * HTTP client of the reference service (args.via).
  * @throws TargetUnreachableError when a store does not answer.
  */
 export async function createWorkload(args: WorkloadArgs<ViralLikeSpikeOptions>, thread: { index: number; count: number }): Promise<Workload> {
   const o = args.options;
-  const clients = await openStoreClients(args.connections, getStoragePath(o.path, 'likes').stores, { pgPoolSize: o.pgPoolSize });
-  let counter;
+  // --via http: the same operations through the reference service (service/client.ts), no store client.
+  const http = args.via ? new ServiceClient(args.via) : undefined;
+  const clients = http ? undefined : await openStoreClients(args.connections, getStoragePath(o.path, 'likes').stores, { pgPoolSize: o.pgPoolSize });
+  let counter: LikeOps;
   try {
-    counter = await openStoragePath('likes', o.path, clients, counterOptions(o));
+    counter = http ? likesOverHttp(http, o.path) : await openStoragePath('likes', o.path, clients!, counterOptions(o));
   } catch (err) {
-    await clients.close();
+    await clients?.close();
     throw err;
   }
   const seed = args.seed * 7919 + thread.index;
@@ -42,7 +46,10 @@ export async function createWorkload(args: WorkloadArgs<ViralLikeSpikeOptions>, 
   return {
     operations,
     pick: () => (read !== undefined && rand() < readRatio ? read : like),
-    close: () => clients.close(),
+    close: async () => {
+      await http?.close();
+      await clients?.close();
+    },
   };
 }
 
