@@ -14,11 +14,11 @@
  * the seed's comment "No norms" on `index_options: positions` is wrong (index_options does not
  * touch norms), the mapping keeps the seed's index_options and the norms default.
  *
- * Backpressure: documents go through the official client's bulk helper (bounded concurrency,
- * flush size), which retries documents rejected with 429 after `waitMs`; documents still
- * rejected after its retries, and whole requests refused with 429, are retried in further
- * rounds with exponential backoff (waitMs × 2^round). Any other item error, or a 429 past the
- * last round, rejects indexPosts() with BulkIndexError: no document is dropped silently.
+ * Backpressure: documents go through the official client's bulk API with bounded concurrency
+ * and flush size; documents rejected with 429 (per item, or the whole request when the write
+ * queue is full) are re-sent with exponential backoff (EsPostSearch.indexInto). Any other item
+ * error, or a 429 past the last attempt, rejects indexPosts() with BulkIndexError: no document
+ * is dropped silently.
  */
 import type { Client, estypes } from '@elastic/elasticsearch';
 import { InvalidArgumentError, UsageError } from '../../core/errors.js';
@@ -61,16 +61,16 @@ export const SEED_SHAPE: EsIndexShape = { codec: 'default', source: true, titleK
 
 /** Bulk indexing knobs (backpressure). */
 export interface EsBulkOptions {
-  /** Bulk request body size at which the helper sends, bytes (default 1 MiB). */
+  /** Most NDJSON bytes of one bulk request (default 1 MiB). */
   flushBytes: number;
   /** Bulk requests in flight at once (default 2: one per core here). */
   concurrency: number;
-  /** The helper's own retries of 429-rejected documents, each after waitMs (default 3). */
-  helperRetries: number;
-  /** First wait before a retry, ms; rounds after the helper's retries double it (default 100). */
+  /** First wait before re-sending 429-rejected documents, ms; each further attempt doubles it (default 100). */
   waitMs: number;
-  /** Rounds of retrying 429-rejected documents past the helper's own retries (default 8). */
+  /** Re-sends of 429-rejected documents before giving up with BulkIndexError (default 10). */
   rounds: number;
+  /** Longest wait between rounds, ms (default 5000). */
+  maxWaitMs: number;
 }
 
 /** Options of search.es (PostSearchOptions plus the index shape, name and bulk knobs). */
@@ -102,9 +102,9 @@ export interface EsIndexStats {
 export interface ReindexOutcome {
   from: string;
   to: string;
-  /** Documents copied before the swap, and written to the old index during the copy and copied after it. */
+  /** Documents copied; of them, those already written to the new index during the copy (kept, not overwritten). */
   copied: number;
-  caughtUp: number;
+  conflicts: number;
   copyMs: number;
   /** When the alias moved (one atomic _aliases call), epoch ms. */
   swappedAtMs: number;
@@ -164,8 +164,10 @@ function bodyOf(p: SearchPost): Omit<SearchPost, 'id'> {
 export class EsPostSearch implements PostSearch {
   readonly path = PATH_ID;
   readonly kinds: readonly SearchKind[] = ['match', 'recent', 'title', 'author'];
-  /** The alias every read and write goes through. */
+  /** The alias every read goes through. */
   readonly alias: string;
+  /** The alias every write goes through (moved to the new index first during a reindex). */
+  readonly writeAlias: string;
   readonly shape: EsIndexShape;
   readonly bulk: EsBulkOptions;
 
@@ -181,11 +183,12 @@ export class EsPostSearch implements PostSearch {
     if (!NAMESPACE_RE.test(ns)) throw new InvalidArgumentError(PATH_ID, `namespace "${ns}" is not a valid index-name prefix (lower-case letters, digits, _ . -).`);
     if (!/^[a-z0-9_]{1,40}$/.test(name)) throw new InvalidArgumentError(PATH_ID, `name "${name}" must be lower-case letters, digits or _.`);
     this.alias = `${ns}-${name}`;
+    this.writeAlias = `${ns}-${name}-write`;
     this.shape = { ...SEED_SHAPE, ...opts.shape };
     if (!(ES_CODECS as readonly string[]).includes(this.shape.codec)) {
       throw new InvalidArgumentError(PATH_ID, `codec "${this.shape.codec}" does not exist.`, { hint: `Use one of: ${ES_CODECS.join(', ')}.` });
     }
-    this.bulk = { flushBytes: 1 << 20, concurrency: 2, helperRetries: 3, waitMs: 100, rounds: 8, ...opts.bulk };
+    this.bulk = { flushBytes: 1 << 20, concurrency: 2, waitMs: 100, rounds: 10, maxWaitMs: 5000, ...opts.bulk };
     if (this.bulk.concurrency < 1 || this.bulk.flushBytes < 1024 || this.bulk.rounds < 0) throw new InvalidArgumentError(PATH_ID, 'bulk concurrency must be ≥ 1, flushBytes ≥ 1024, rounds ≥ 0.');
   }
 
@@ -233,7 +236,7 @@ export class EsPostSearch implements PostSearch {
         index: name,
         settings: { ...esSettingsOf(shape), ...extraSettings },
         mappings: esMappingsOf(shape),
-        ...(alias ? { aliases: { [this.alias]: {} } } : {}),
+        ...(alias ? { aliases: { [this.alias]: {}, [this.writeAlias]: {} } } : {}),
       });
     } catch (err) {
       const type = (err as { body?: { error?: { type?: string } } }).body?.error?.type;
@@ -284,83 +287,113 @@ export class EsPostSearch implements PostSearch {
       if (cur === undefined) throw new UsageError(`Elasticsearch alias ${this.alias} could not be created.`);
     }
     await this.checkIndex(cur);
+    const w = await this.es.indices.getAlias({ name: this.writeAlias }).catch((err) => (statusOf(err) === 404 ? {} : Promise.reject(err)));
+    if (Object.keys(w).length === 0) await this.es.indices.putAlias({ index: cur, name: this.writeAlias });
   }
 
   async indexPosts(posts: readonly SearchPost[]): Promise<IndexOutcome> {
-    return this.indexInto(this.alias, posts.map((p) => [String(p.id), bodyOf(p)] as const));
+    return this.indexInto(this.writeAlias, posts.map((p) => [String(p.id), bodyOf(p)] as const));
   }
 
   /**
-   * Bulk-index [id, body] pairs into `target` (an index or the alias) with backpressure (module
-   * comment). @throws BulkIndexError when a document cannot be stored; the client's error for a
-   * request that fails otherwise.
+   * Bulk-index [id, body] pairs into `target` (an index or an alias) with backpressure:
+   * batches of at most `flushBytes` of NDJSON, at most `concurrency` bulk requests in flight;
+   * documents rejected with 429 (item status, or the whole request refused by a full write
+   * queue) are re-sent after waitMs × 2^attempt (capped at maxWaitMs, with jitter), up to
+   * `rounds` times, and each 429 halves the requests allowed in flight (one is added back per
+   * clean response: AIMD), so the client slows down to what the server accepts. With `create`, a 409 (the document already exists) is kept as is and counted
+   * in `conflicts`.
+   * Why not the client's helpers.bulk: it retries item 429s but aborts the whole run on a
+   * request-level 429 (the usual rejection when the write queue is full), losing track of the
+   * requests in flight; this loop treats both alike.
+   * @throws BulkIndexError when a document is refused otherwise, or still 429 after the last attempt;
+   *   the client's error for any other failed request.
    */
-  async indexInto(target: string, docs: readonly (readonly [string, object])[]): Promise<IndexOutcome> {
+  async indexInto(target: string, docs: readonly (readonly [string, object])[], opts: { create?: boolean } = {}): Promise<IndexOutcome & { conflicts: number }> {
     const t0 = performance.now();
-    const tag = { bulk: Symbol('bulk') };
-    let serverTookMs = 0;
-    let requestRejects = 0;
-    const onResponse = (err: unknown, result: { body?: unknown; statusCode?: number | null; meta?: { context?: unknown } } | null) => {
-      if (result?.meta?.context !== tag) return;
-      if (result.statusCode === 429) requestRejects++;
-      else if (!err) serverTookMs += (result.body as { took?: number } | undefined)?.took ?? 0;
-    };
-    this.es.diagnostic.on('response', onResponse as never);
-    const idOf = new WeakMap<object, string>();
-    let pending = docs.map(([id, body]) => {
-      const copy = { ...body };
-      idOf.set(copy, id);
-      return copy;
-    });
+    const op = opts.create ? 'create' : 'index';
+    const b = this.bulk;
     let indexed = 0;
+    let conflicts = 0;
     let rejected429 = 0;
+    let requestRejects = 0;
+    let serverTookMs = 0;
     let bytes = 0;
-    try {
-      for (let round = 0; pending.length > 0; round++) {
-        const done = new Set<string>();
-        const retry = new Set<string>();
-        const failed: string[] = [];
-        const byId = new Map<string, object>();
-        for (const d of pending) byId.set(idOf.get(d)!, d);
-        try {
-          const stats = await this.es.helpers.bulk(
-            {
-              datasource: pending,
-              onDocument: (d: object) => ({ index: { _index: target, _id: idOf.get(d)! } }),
-              onSuccess: ({ result }) => void done.add(String((result as { index?: { _id?: string } }).index?._id)),
-              onDrop: (d) => {
-                const id = String((d.operation as { index?: { _id?: string } }).index?._id);
-                if (d.status === 429) retry.add(id);
-                else failed.push(`${id}: HTTP ${d.status} ${(d.error as { type?: string; reason?: string } | null)?.type ?? ''} ${(d.error as { reason?: string } | null)?.reason ?? ''}`.trim());
-              },
-              flushBytes: this.bulk.flushBytes,
-              concurrency: this.bulk.concurrency,
-              retries: this.bulk.helperRetries,
-              wait: this.bulk.waitMs,
-              refreshOnCompletion: false,
-            },
-            { context: tag },
-          );
-          rejected429 += stats.retry;
-          bytes += stats.bytes;
-        } catch (err) {
-          // A whole request refused with 429 aborts the helper: retry what was not acknowledged.
-          if (statusOf(err) !== 429) throw err;
-        }
-        if (failed.length > 0) throw new BulkIndexError(PATH_ID, failed.length, failed[0]!);
-        indexed += done.size;
-        const left = pending.filter((d) => !done.has(idOf.get(d)!));
-        for (const d of left) retry.add(idOf.get(d)!);
-        rejected429 += retry.size; // re-sent in the next round
-        if (retry.size === 0) break;
-        if (round >= this.bulk.rounds) throw new BulkIndexError(PATH_ID, retry.size, `still rejected with 429 after ${round + 1} rounds of backoff`);
-        pending = [...retry].map((id) => byId.get(id)!);
-        await sleep(this.bulk.waitMs * 2 ** (round + 1));
+    // Batches of serialized [action, source] lines, each under flushBytes.
+    type Line = { id: string; action: string; source: string };
+    const batches: Line[][] = [];
+    let cur: Line[] = [];
+    let curBytes = 0;
+    for (const [id, body] of docs) {
+      const line = { id, action: JSON.stringify({ [op]: { _index: target, _id: id } }), source: JSON.stringify(body) };
+      const size = line.action.length + line.source.length + 2;
+      if (cur.length > 0 && curBytes + size > b.flushBytes) {
+        batches.push(cur);
+        cur = [];
+        curBytes = 0;
       }
-    } finally {
-      this.es.diagnostic.off('response', onResponse as never);
+      cur.push(line);
+      curBytes += size;
     }
-    return { indexed, rejected429, requestRejects, elapsedMs: performance.now() - t0, serverTookMs, bytes };
+    if (cur.length > 0) batches.push(cur);
+
+    // AIMD window: a 429 halves the requests allowed in flight, a clean response adds one back.
+    let window = b.concurrency;
+    let inFlight = 0;
+    const send = async (batch: Line[]): Promise<void> => {
+      for (let attempt = 0; batch.length > 0; attempt++) {
+        while (inFlight >= window) await sleep(5);
+        inFlight++;
+        const body = batch.flatMap((l) => [l.action, l.source]); // serialized lines: the transport joins them as NDJSON
+        bytes += body.reduce((a, l) => a + l.length + 1, 0);
+        let retry: Line[] = [];
+        try {
+          // require_alias: a write to a missing alias fails instead of auto-creating an index of that name.
+          const r = await this.es.bulk({ body, refresh: false, require_alias: target.startsWith(this.alias) && !/_v\d+$/.test(target) } as never);
+          serverTookMs += r.took;
+          r.items.forEach((item, i) => {
+            const res = Object.values(item)[0]!;
+            const line = batch[i]!;
+            if (res.status < 300) indexed++;
+            else if (res.status === 429) retry.push(line);
+            else if (res.status === 409 && opts.create) {
+              conflicts++;
+              indexed++;
+            } else throw new BulkIndexError(PATH_ID, 1, `${line.id}: HTTP ${res.status} ${res.error?.type ?? ''} ${res.error?.reason ?? ''}`.trim());
+          });
+        } catch (err) {
+          if (err instanceof BulkIndexError || statusOf(err) !== 429) throw err;
+          requestRejects++;
+          retry = batch;
+        } finally {
+          inFlight--;
+        }
+        if (retry.length === 0) {
+          window = Math.min(b.concurrency, window + 1);
+          return;
+        }
+        window = Math.max(1, Math.floor(window / 2));
+        if (attempt >= b.rounds) throw new BulkIndexError(PATH_ID, retry.length, `still rejected with 429 after ${attempt + 1} attempts with backoff`);
+        rejected429 += retry.length;
+        batch = retry;
+        await sleep(Math.min(b.maxWaitMs, b.waitMs * 2 ** attempt) * (0.5 + Math.random()));
+      }
+    };
+    let next = 0;
+    let failed: unknown;
+    const worker = async () => {
+      while (next < batches.length && failed === undefined) {
+        try {
+          await send(batches[next++]!);
+        } catch (err) {
+          failed ??= err;
+        }
+      }
+    };
+    // Every worker settles before the call returns or throws: no request outlives it.
+    await Promise.all(Array.from({ length: Math.min(b.concurrency, batches.length) }, worker));
+    if (failed !== undefined) throw failed;
+    return { indexed, conflicts, rejected429, requestRejects, elapsedMs: performance.now() - t0, serverTookMs, bytes };
   }
 
   async refresh(): Promise<void> {
@@ -405,10 +438,13 @@ export class EsPostSearch implements PostSearch {
 
   /**
    * Zero-downtime reindex (seed 000, "Use Index Aliases"): create `<alias>_v<N+1>` with `shape`,
-   * copy every document from the current index with a point-in-time and search_after (the
-   * local integ-test-zip distribution has no reindex module, so the copy is client-side), swap
-   * the alias in one atomic _aliases call, then copy the documents written to the old index
-   * during the copy (created_at ≥ copy start − 1 s). Reads never see an empty or missing alias.
+   * move the write alias to it first (new and updated posts land there from now on), copy every
+   * document of the current index with a point-in-time and search_after into it with op_type
+   * `create` (a post written meanwhile is newer and wins: the copy's 409 is expected, counted in
+   * `conflicts`) — the local integ-test-zip distribution has no reindex module, so the copy is
+   * client-side — then move the read alias in one atomic _aliases call. Reads are served by the
+   * old index until the swap (posts written during the copy show up after it), never by an
+   * empty or missing alias. Deletes during the copy would come back (the path never deletes).
    * @throws UsageError when the current index has `_source` disabled (it cannot be copied:
    *   "Requires reindexing" from the primary store); the client's error otherwise.
    */
@@ -421,25 +457,23 @@ export class EsPostSearch implements PostSearch {
     const v = await this.versions();
     const to = this.indexName((v.at(-1) ?? 0) + 1);
     await this.createIndex(to, next, false, { refresh_interval: '-1' });
+    await this.es.indices.updateAliases({ actions: [{ remove: { index: from, alias: this.writeAlias } }, { add: { index: to, alias: this.writeAlias } }] });
+    await sleep(200); // bulk requests already routed to the old index settle before the PIT opens
+    await this.es.indices.refresh({ index: from });
     const t0 = performance.now();
-    const startS = Math.floor(Date.now() / 1000) - 1;
-    const copied = await this.copy(from, to, undefined, opts);
+    const { copied, conflicts } = await this.copy(from, to, opts);
     await this.es.indices.putSettings({ index: to, settings: { refresh_interval: '1s' } });
     await this.es.indices.refresh({ index: to });
     const copyMs = performance.now() - t0;
     await this.es.indices.updateAliases({ actions: [{ remove: { index: from, alias: this.alias } }, { add: { index: to, alias: this.alias } }] });
-    const swappedAtMs = Date.now();
-    await sleep(500); // writes already routed to the old index settle
-    await this.es.indices.refresh({ index: from });
-    const caughtUp = await this.copy(from, to, { range: { created_at: { gte: String(startS), format: 'epoch_second' } } }, opts);
-    await this.es.indices.refresh({ index: to });
-    return { from, to, copied, caughtUp, copyMs, swappedAtMs };
+    return { from, to, copied, conflicts, copyMs, swappedAtMs: Date.now() };
   }
 
-  /** Copy the documents of `from` matching `query` into `to` (PIT + search_after + bulk); resolves to how many. */
-  private async copy(from: string, to: string, query: estypes.QueryDslQueryContainer | undefined, opts: { pageSize?: number; onCopied?: (n: number) => void }): Promise<number> {
+  /** Copy every document of `from` into `to` with op_type create (PIT + search_after + bulk); resolves to how many. */
+  private async copy(from: string, to: string, opts: { pageSize?: number; onCopied?: (n: number) => void }): Promise<{ copied: number; conflicts: number }> {
     const pit = await this.es.openPointInTime({ index: from, keep_alive: '2m' });
     let n = 0;
+    let conflicts = 0;
     try {
       let after: estypes.SortResults | undefined;
       for (;;) {
@@ -447,12 +481,11 @@ export class EsPostSearch implements PostSearch {
           pit: { id: pit.id, keep_alive: '2m' },
           size: opts.pageSize ?? 2000,
           sort: [{ _shard_doc: 'asc' }],
-          ...(query ? { query } : {}),
           ...(after ? { search_after: after } : {}),
         });
         const hits = r.hits.hits;
         if (hits.length === 0) break;
-        await this.indexInto(to, hits.map((h) => [h._id!, h._source as object] as const));
+        conflicts += (await this.indexInto(to, hits.map((h) => [h._id!, h._source as object] as const), { create: true })).conflicts;
         n += hits.length;
         opts.onCopied?.(n);
         after = hits.at(-1)!.sort;
@@ -460,7 +493,7 @@ export class EsPostSearch implements PostSearch {
     } finally {
       await this.es.closePointInTime({ id: pit.id }).catch(() => undefined);
     }
-    return n;
+    return { copied: n, conflicts };
   }
 
   /** Sizes, segments and merge times of `index` (default: the alias's index). Primaries only. */
@@ -499,6 +532,6 @@ export const esSearchPath = defineStoragePath({
     { doc: '000', section: 'Elasticsearch Indexing Backpressure' },
     { doc: '002', section: 'Inverted index' },
   ],
-  summary: 'posts index (seed mappings, codec option) behind an alias; bulk helper with 429 backoff; PIT copy + atomic alias swap; match, recent, title, author',
+  summary: 'posts index (seed mappings, codec option) behind an alias; bounded-concurrency bulk with 429 backoff; PIT copy + atomic alias swap; match, recent, title, author',
   open: (clients, options) => new EsPostSearch(clientOf(clients, 'elasticsearch', PATH_ID), options as EsSearchOptions | undefined),
 });
