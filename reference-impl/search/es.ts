@@ -113,6 +113,9 @@ export interface ReindexOutcome {
 const NAMESPACE_RE = /^[a-z0-9][a-z0-9_.-]{0,60}$/;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** The `_meta.created_by` mark of every index search.es creates: reset() deletes only indices that carry it. */
+export const CREATED_BY = 'capbench search.es';
+
 /** The index settings of a shape (pure): one shard, no replica (one node), the codec. */
 export function esSettingsOf(shape: EsIndexShape): Record<string, unknown> {
   return { number_of_shards: 1, number_of_replicas: 0, ...(shape.codec === 'default' ? {} : { 'index.codec': shape.codec }) };
@@ -122,6 +125,7 @@ export function esSettingsOf(shape: EsIndexShape): Record<string, unknown> {
 export function esMappingsOf(shape: EsIndexShape): estypes.MappingTypeMapping {
   return {
     dynamic: 'strict',
+    _meta: { created_by: CREATED_BY },
     ...(shape.source ? {} : { _source: { enabled: false } }),
     properties: {
       title:
@@ -405,7 +409,7 @@ export class EsPostSearch implements PostSearch {
   }
 
   /** Run `q` on `index` (an index or the alias): the query bodies are the ones docs/storage-paths.md lists. */
-  async searchIn(index: string, q: SearchQuery): Promise<SearchResult> {
+  async searchIn(index: string, q: SearchQuery, opts: { source?: boolean } = {}): Promise<SearchResult> {
     const size = q.size ?? 10;
     let body: estypes.SearchRequest;
     switch (q.kind) {
@@ -427,7 +431,7 @@ export class EsPostSearch implements PostSearch {
       default:
         throw new UnsupportedQueryError(PATH_ID, (q as { kind: string }).kind);
     }
-    const r = await this.es.search({ index, ...body, size, _source: false, track_total_hits: 10_000 });
+    const r = await this.es.search({ index, ...body, size, _source: opts.source ?? false, track_total_hits: 10_000 });
     const total = typeof r.hits.total === 'number' ? r.hits.total : (r.hits.total?.value ?? 0);
     return { ids: r.hits.hits.map((h) => Number(h._id)), total };
   }
@@ -517,8 +521,20 @@ export class EsPostSearch implements PostSearch {
     await this.es.indices.forcemerge({ index, max_num_segments: 1, wait_for_completion: true }, { requestTimeout: 600_000 });
   }
 
+  /**
+   * Delete the path's indices `<alias>_v<N>` (their aliases go with them) — only those carrying
+   * `_meta.created_by` = CREATED_BY. @throws UsageError when one of that name was not created by search.es.
+   */
   async reset(): Promise<void> {
-    for (const v of await this.versions()) await this.es.indices.delete({ index: this.indexName(v) }).catch((err) => (statusOf(err) === 404 ? undefined : Promise.reject(err)));
+    const versions = await this.versions();
+    for (const v of versions) {
+      const name = this.indexName(v);
+      const m = await this.es.indices.getMapping({ index: name });
+      if ((m[name]?.mappings._meta as { created_by?: string } | undefined)?.created_by !== CREATED_BY) {
+        throw new UsageError(`Elasticsearch index ${name} was left with other mappings (not created by search.es); capbench will not delete it.`, { hint: `Delete it yourself (curl -X DELETE 127.0.0.1:9200/${name}) or give another namespace.` });
+      }
+    }
+    for (const v of versions) await this.es.indices.delete({ index: this.indexName(v) }).catch((err) => (statusOf(err) === 404 ? undefined : Promise.reject(err)));
   }
 }
 

@@ -94,6 +94,8 @@ export async function createWorkload(args: WorkloadArgs<SearchOptions>, thread: 
 
   // Thread 0: the bulk stage and the alias swap, in the background, timed from the run's start.
   const timeline: SearchTimeline = {};
+  // The events are placed on the run's own length (stages), which --duration or --stages may change.
+  const runS = args.stages.reduce((a, st) => a + st.durationS, 0) || o.durationS;
   let runStartMs: number | undefined;
   const sinceStart = () => (Date.now() - runStartMs!) / 1000;
   const background: Promise<void>[] = [];
@@ -101,7 +103,7 @@ export async function createWorkload(args: WorkloadArgs<SearchOptions>, thread: 
     if (o.bulkPosts > 0) {
       background.push(
         (async () => {
-          await sleep(Math.max(0, 0.25 * o.durationS * 1000 - (Date.now() - runStartMs!)));
+          await sleep(Math.max(0, 0.25 * runS * 1000 - (Date.now() - runStartMs!)));
           const bulk = new EsPostSearch(es, { namespace: o.namespace, bulk: { concurrency: 2 } });
           const bgen = new PostGenerator({ authors: o.authors, contentWords: o.contentWords, zipfS: o.zipfS, seed: o.seed * 17 + 3, nowS });
           const startS = sinceStart();
@@ -129,7 +131,7 @@ export async function createWorkload(args: WorkloadArgs<SearchOptions>, thread: 
     if (o.swapAt > 0) {
       background.push(
         (async () => {
-          await sleep(Math.max(0, o.swapAt * o.durationS * 1000 - (Date.now() - runStartMs!)));
+          await sleep(Math.max(0, o.swapAt * runS * 1000 - (Date.now() - runStartMs!)));
           const startS = sinceStart();
           let stop = false;
           let probeQueries = 0;
