@@ -11,7 +11,7 @@
  * TextSearchUnsupportedError quoting the server: the path is never replaced by something else.
  */
 import type { Collection, MongoClient } from 'mongodb';
-import { InvalidArgumentError } from '../../core/errors.js';
+import { CapbenchError, InvalidArgumentError } from '../../core/errors.js';
 import { clientOf, defineStoragePath } from '../path.js';
 import {
   TextSearchUnsupportedError,
@@ -28,6 +28,24 @@ import {
 const PATH_ID = 'search.mongo-text';
 /** Documents per insert batch. */
 const BATCH = 1000;
+
+/** Longest wait for one index build in setup(), ms. */
+const SETUP_TIMEOUT_MS = 30_000;
+
+/** `p`, or a CapbenchError naming `what` after SETUP_TIMEOUT_MS. */
+async function withTimeout<T>(p: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      p,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new CapbenchError(`${PATH_ID}: the MongoDB server did not answer ${what} within ${SETUP_TIMEOUT_MS / 1000} s.`)), SETUP_TIMEOUT_MS);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** A post document (the post with _id = id). */
 type PostDoc = Omit<SearchPost, 'id'> & { _id: number };
@@ -62,12 +80,18 @@ export class MongoTextSearch implements PostSearch {
     this.posts = client.db(this.db).collection<PostDoc>('posts');
   }
 
+  /**
+   * Create the indexes and probe `$text`.
+   * @throws TextSearchUnsupportedError when the server refuses the text index or `$text`;
+   *   CapbenchError when the server does not answer within SETUP_TIMEOUT_MS (seen on a wedged FerretDB).
+   */
   async setup(): Promise<void> {
-    await this.posts.createIndex({ author: 1, created_at: -1 });
+    await withTimeout(this.posts.createIndex({ author: 1, created_at: -1 }), 'createIndex {author: 1, created_at: -1}');
     try {
-      await this.posts.createIndex({ title: 'text' });
+      await withTimeout(this.posts.createIndex({ title: 'text' }), 'createIndex {title: "text"}');
       await this.posts.find({ $text: { $search: 'probe' } }).limit(1).toArray();
     } catch (err) {
+      if (err instanceof CapbenchError) throw err;
       throw new TextSearchUnsupportedError(PATH_ID, await serverName(this.client), quote(err));
     }
   }
