@@ -13,6 +13,7 @@ import type { StoreName } from '../core/target.js';
 import type { StoreClients, StoreClientTypes } from '../targets/clients.js';
 import type { LikeCounter, LikeCounterOptions } from './likes/types.js';
 import type { FollowGraph, FollowGraphOptions } from './follows/types.js';
+import type { PostSearch, PostSearchOptions } from './search/types.js';
 
 /** Every family: the contract its paths implement and the options they accept when opened. */
 export interface PathFamilies {
@@ -20,11 +21,13 @@ export interface PathFamilies {
   likes: { impl: LikeCounter; options: LikeCounterOptions };
   /** Follow graphs with counters (seed 000, "Follows System"; 001/004 social graph). */
   follows: { impl: FollowGraph; options: FollowGraphOptions };
+  /** Post search: Elasticsearch, MongoDB text index (seed 000, "Elasticsearch Storage Optimization Strategy"). */
+  search: { impl: PostSearch; options: PostSearchOptions };
 }
 /** A family name, e.g. "likes". */
 export type PathFamily = keyof PathFamilies;
 /** The family names, in the order `capbench paths` lists them. */
-export const PATH_FAMILIES: readonly PathFamily[] = ['likes', 'follows'];
+export const PATH_FAMILIES: readonly PathFamily[] = ['likes', 'follows', 'search'];
 
 /** Where a path comes from: a seed document (../shared/seeds, by number) and its section. */
 export interface SeedSource {

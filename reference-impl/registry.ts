@@ -11,6 +11,8 @@ import { redisCounterPath } from './likes/redis-counter.js';
 import { redisHashPath } from './likes/redis-hash.js';
 import { pgDirectLikesPath } from './likes/pg-direct.js';
 import { pgFollowsPath } from './follows/pg.js';
+import { esSearchPath } from './search/es.js';
+import { mongoTextSearchPath } from './search/mongo-text.js';
 
 export { PATH_FAMILIES, formatSeedSources, type PathFamilies, type PathFamily, type SeedSource, type StoragePath } from './path.js';
 
@@ -20,6 +22,8 @@ const PATHS: readonly StoragePath[] = [
   redisHashPath,
   pgDirectLikesPath,
   pgFollowsPath,
+  esSearchPath,
+  mongoTextSearchPath,
 ];
 
 /**
