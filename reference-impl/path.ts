@@ -13,6 +13,7 @@ import type { StoreName } from '../core/target.js';
 import type { StoreClients, StoreClientTypes } from '../targets/clients.js';
 import type { LikeCounter, LikeCounterOptions } from './likes/types.js';
 import type { FollowGraph, FollowGraphOptions } from './follows/types.js';
+import type { Feed, FeedOptions } from './feed/types.js';
 
 /** Every family: the contract its paths implement and the options they accept when opened. */
 export interface PathFamilies {
@@ -20,11 +21,13 @@ export interface PathFamilies {
   likes: { impl: LikeCounter; options: LikeCounterOptions };
   /** Follow graphs with counters (seed 000, "Follows System"; 001/004 social graph). */
   follows: { impl: FollowGraph; options: FollowGraphOptions };
+  /** Home timelines: fan-out on write, on read, hybrid (seeds 001/004 "Fan-out on Write", 003 "The Hybrid Approach"). */
+  feed: { impl: Feed; options: FeedOptions };
 }
 /** A family name, e.g. "likes". */
 export type PathFamily = keyof PathFamilies;
 /** The family names, in the order `capbench paths` lists them. */
-export const PATH_FAMILIES: readonly PathFamily[] = ['likes', 'follows'];
+export const PATH_FAMILIES: readonly PathFamily[] = ['likes', 'follows', 'feed'];
 
 /** Where a path comes from: a seed document (../shared/seeds, by number) and its section. */
 export interface SeedSource {

@@ -11,6 +11,7 @@ import { redisCounterPath } from './likes/redis-counter.js';
 import { redisHashPath } from './likes/redis-hash.js';
 import { pgDirectLikesPath } from './likes/pg-direct.js';
 import { pgFollowsPath } from './follows/pg.js';
+import { fanoutReadPath, fanoutWritePath, hybridPath, redisTimelinePath } from './feed/index.js';
 
 export { PATH_FAMILIES, formatSeedSources, type PathFamilies, type PathFamily, type SeedSource, type StoragePath } from './path.js';
 
@@ -20,6 +21,10 @@ const PATHS: readonly StoragePath[] = [
   redisHashPath,
   pgDirectLikesPath,
   pgFollowsPath,
+  fanoutWritePath,
+  redisTimelinePath,
+  fanoutReadPath,
+  hybridPath,
 ];
 
 /**
