@@ -211,6 +211,61 @@ export const CostSchema = z.object({
 });
 export type Cost = z.infer<typeof CostSchema>;
 
+/** One cell of a scenario table: text, a number (rendered with the report's number format), or empty. */
+export const ScenarioCellSchema = z.union([z.string(), z.number(), z.null()]);
+
+/** A table of a scenario's own section, e.g. the strategies of fan-out side by side. */
+export const ScenarioTableSchema = z.object({
+  caption: z.string(),
+  /** Column headings; units belong in them ("p99 (ms)"). */
+  columns: z.array(z.string()).min(1),
+  /** Rows, each as long as `columns`. */
+  rows: z.array(z.array(ScenarioCellSchema)),
+  note: z.string().optional(),
+});
+export type ScenarioTable = z.infer<typeof ScenarioTableSchema>;
+
+/** One vertical marker on a scenario chart at x (a fault, an alias swap, a celebrity post). */
+export const ChartMarkerSchema = z.object({ x: z.number(), label: z.string() });
+export type ChartMarker = z.infer<typeof ChartMarkerSchema>;
+
+/**
+ * A chart of a scenario's own section, drawn by the report's client script with Chart.js.
+ * `line`: each series is a list of [x, y] points on a linear (or log) x axis, e.g. backlog over
+ * time or a delivery-lag CDF. `bar`: `categories` name the bars and each series gives one
+ * [index, y] point per category.
+ */
+export const ScenarioChartSchema = z.object({
+  /** Unique within its section; becomes part of the canvas id. */
+  id: z.string().regex(/^[a-z0-9-]+$/, 'chart id: lower-case letters, digits and "-"'),
+  title: z.string(),
+  kind: z.enum(['line', 'bar']),
+  xLabel: z.string(),
+  yLabel: z.string(),
+  xLog: z.boolean().optional(),
+  yLog: z.boolean().optional(),
+  categories: z.array(z.string()).optional(),
+  series: z.array(z.object({ label: z.string(), points: z.array(z.tuple([z.number(), z.number().nullable()])) })),
+  markers: z.array(ChartMarkerSchema).optional(),
+});
+export type ScenarioChart = z.infer<typeof ScenarioChartSchema>;
+
+/**
+ * A scenario's own section of the report (DESIGN.md "Reports and cost": every scenario gets its
+ * section): what only this scenario measures (a memory table, delivery lag per strategy, search
+ * latency under bulk indexing), as tables and charts. Returned by the scenario's verify().
+ */
+export const ScenarioSectionSchema = z.object({
+  /** Unique within the run; becomes the HTML anchor `scenario-<id>`. */
+  id: z.string().regex(/^[a-z0-9-]+$/, 'section id: lower-case letters, digits and "-"'),
+  title: z.string(),
+  intro: z.string().optional(),
+  tables: z.array(ScenarioTableSchema),
+  charts: z.array(ScenarioChartSchema),
+  notes: z.array(z.string()).optional(),
+});
+export type ScenarioSection = z.infer<typeof ScenarioSectionSchema>;
+
 export const RunResultSchema = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
   tool: z.object({ name: z.literal('capbench'), version: z.string() }),
@@ -279,6 +334,8 @@ export const RunResultSchema = z.object({
   }),
   thresholds: z.array(ThresholdResultSchema),
   claims: z.array(ClaimResultSchema),
+  /** The scenario's own sections (absent when it has none, and in files written before sections existed). */
+  sections: z.array(ScenarioSectionSchema).optional(),
   /** Projected cloud cost at a named scale (absent when no --scale was given, and in v1 files). */
   cost: CostSchema.optional(),
   notes: z.array(z.string()),

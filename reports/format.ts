@@ -118,3 +118,9 @@ export function jsonForScript(value: unknown): string {
 export function stripControl(text: string): string {
   return text.replace(/[\u0000-\u001F\u007F-\u009F]/g, (c) => (c === '\t' || c === '\n' || c === '\r' ? ' ' : ''));
 }
+
+/** A scenario table cell (core/results.ts ScenarioTable) as text: numbers with about three significant figures, null as "—". */
+export function formatCell(v: string | number | null | undefined): string {
+  if (v === null || v === undefined) return '—';
+  return typeof v === 'number' ? fmtNum(v) : v;
+}

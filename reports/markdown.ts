@@ -5,6 +5,7 @@
  */
 import type { RunResult } from '../core/results.js';
 import {
+  formatCell,
   PERCENTILE_COLUMNS,
   describeTarget,
   errorsByKind,
@@ -97,6 +98,23 @@ export function renderMarkdown(result: RunResult): string {
       out.push(`| ${t.passed ? '✅ pass' : '❌ **FAIL**'} | ${code(t.expression)} | ${t.actual !== null ? `${fmtNum(t.actual)} ${md(t.unit)}` : '— (not measured)'} | ${fmtNum(t.limit)} ${md(t.unit)} |`);
     }
     out.push('');
+  }
+
+  for (const sec of r.sections ?? []) {
+    out.push(`### ${md(sec.title)}`);
+    out.push('');
+    if (sec.intro) out.push(md(sec.intro), '');
+    for (const t of sec.tables) {
+      out.push(`**${md(t.caption)}**`, '');
+      out.push(`| ${t.columns.map(md).join(' | ')} |`);
+      out.push(`|${t.columns.map(() => '---').join('|')}|`);
+      for (const row of t.rows) out.push(`| ${t.columns.map((_, i) => md(formatCell(row[i]))).join(' | ')} |`);
+      out.push('');
+      if (t.note) out.push(`_${md(t.note)}_`, '');
+    }
+    if (sec.charts.length > 0) out.push(`_Charts in the HTML report: ${sec.charts.map((c) => md(c.title)).join('; ')}._`, '');
+    for (const n of sec.notes ?? []) out.push(`- ${mdItem(n)}`);
+    if ((sec.notes ?? []).length > 0) out.push('');
   }
 
   if (r.claims.length > 0) {

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { CapbenchError, UsageError, describeError, redactUrl } from '../core/errors.js';
-import { SCHEMA_VERSION, type RunResult, type Stage, type ThresholdResult } from '../core/results.js';
+import { SCHEMA_VERSION, type RunResult, type Stage, type ScenarioSection, type ThresholdResult } from '../core/results.js';
 import type { Connection, Footprint, StoreName } from '../core/target.js';
 import { runLoad, type LoadProgress, type LoadOutcome } from '../engine/run.js';
 import { machineInfo } from '../engine/machine.js';
@@ -118,11 +118,13 @@ export async function runScenario(req: RunRequest): Promise<RunResult> {
   let derived: RunResult['footprint']['derived'] = [];
   let claims: RunResult['claims'] = [];
   let checks: ThresholdResult[] = [];
+  let sections: ScenarioSection[] = [];
   try {
     const v = await scenario.verify(options, ctx, { outcome, footprint: { baseline, before, after } });
     derived = v.derived;
     claims = v.claims;
     checks = v.checks;
+    sections = v.sections ?? [];
     notes.push(...v.notes);
   } catch (err) {
     notes.push(`verification could not run: ${describeError(err)}`);
@@ -162,6 +164,7 @@ export async function runScenario(req: RunRequest): Promise<RunResult> {
     },
     thresholds: [...evaluateThresholds(thresholds, outcome.operations), ...checks],
     claims,
+    ...(sections.length > 0 ? { sections } : {}),
     notes,
   };
 }

@@ -7,7 +7,7 @@
 import type { z } from 'zod';
 import type { Connection, StoreName } from '../core/target.js';
 import type { Footprint } from '../core/target.js';
-import type { ClaimResult, DerivedFigure, Stage, ThresholdResult } from '../core/results.js';
+import type { ClaimResult, DerivedFigure, ScenarioSection, Stage, ThresholdResult } from '../core/results.js';
 import type { LoadOutcome } from '../engine/run.js';
 import type { OperationSpec } from '../engine/types.js';
 import { storesOf, type PathFamily } from '../reference-impl/registry.js';
@@ -26,6 +26,8 @@ export interface VerifyOutput {
   notes: string[];
   /** Correctness checks that gate like thresholds (e.g. "likes lost == 0"); a failed one exits 1. */
   checks: ThresholdResult[];
+  /** The scenario's own report sections (tables and charts only it measures). */
+  sections?: ScenarioSection[];
 }
 
 /** What verify() reads: the measurements and the footprints around the phases. */

@@ -89,6 +89,31 @@
     }
   };
   Chart.register(warmupPlugin);
+  // Vertical lines with a label at given x values (a fault, an alias swap, a celebrity post).
+  var markerPlugin = {
+    id: 'capbenchMarkers',
+    afterDatasetsDraw: function (chart, args, opts) {
+      var marks = opts && opts.marks;
+      if (!marks || !marks.length || !chart.scales.x) return;
+      var x = chart.scales.x, area = chart.chartArea, ctx = chart.ctx;
+      ctx.save();
+      ctx.font = '11px system-ui, sans-serif';
+      ctx.textBaseline = 'top';
+      for (var i = 0; i < marks.length; i++) {
+        var px = x.getPixelForValue(marks[i].x);
+        if (!(px >= area.left && px <= area.right)) continue;
+        ctx.strokeStyle = 'rgba(192,57,43,0.85)';
+        ctx.setLineDash([4, 3]);
+        ctx.beginPath(); ctx.moveTo(px, area.top); ctx.lineTo(px, area.bottom); ctx.stroke();
+        ctx.setLineDash([]);
+        ctx.fillStyle = 'rgba(192,57,43,0.95)';
+        ctx.fillText(marks[i].label, px + 3, area.top + 4 + 12 * (i % 3));
+      }
+      ctx.restore();
+    }
+  };
+  Chart.register(markerPlugin);
+
   Chart.defaults.font.family = 'system-ui, -apple-system, "Segoe UI", Roboto, "Liberation Sans", Arial, sans-serif';
   Chart.defaults.color = '#374151';
 
@@ -212,6 +237,44 @@
     ], 'time (ms)', 'ms', true);
     spectrumChart('chart-op-' + i + '-spectrum', op.spectrum);
   });
+  // A scenario section's chart (core/results.ts ScenarioChart): lines over a numeric x, or bars
+  // over named categories; markers as vertical lines.
+  function scenarioChart(c) {
+    var el = document.getElementById(c.canvas);
+    if (!el) return;
+    try {
+      var bar = c.kind === 'bar';
+      var datasets = c.series.map(function (s, k) {
+        var color = RUN_COLORS[k % RUN_COLORS.length];
+        var pts = s.points.map(function (p) { return bar ? p[1] : { x: p[0], y: p[1] }; });
+        return bar
+          ? { label: s.label, data: pts, backgroundColor: color, borderColor: color }
+          : line(s.label, color, pts, { borderWidth: 1.8 });
+      });
+      var xAxis = bar
+        ? { type: 'category', title: { display: true, text: c.xLabel } }
+        : { type: c.xLog ? 'logarithmic' : 'linear', title: { display: true, text: c.xLabel }, ticks: { callback: function (v) { return fmt(v); } } };
+      new Chart(el, {
+        type: bar ? 'bar' : 'line',
+        data: bar ? { labels: c.categories || [], datasets: datasets } : { datasets: datasets },
+        options: {
+          responsive: true, maintainAspectRatio: false, animation: false,
+          interaction: { mode: bar ? 'index' : 'nearest', axis: 'x', intersect: false },
+          scales: {
+            x: xAxis,
+            y: { type: c.yLog ? 'logarithmic' : 'linear', beginAtZero: !c.yLog, title: { display: true, text: c.yLabel }, ticks: { callback: function (v) { return fmt(v); } } }
+          },
+          plugins: {
+            capbenchMarkers: { marks: c.markers || [] },
+            legend: { display: c.series.length > 1, position: 'bottom', labels: { boxWidth: 14, boxHeight: bar ? 10 : 2 } },
+            tooltip: { callbacks: { label: function (ctx) { return ctx.dataset.label + ': ' + fmt(ctx.parsed.y); } } }
+          }
+        }
+      });
+      created++;
+    } catch (err) { fail(c.canvas, err); }
+  }
+  (data.scenarioCharts || []).forEach(scenarioChart);
   document.documentElement.setAttribute('data-charts', String(created));
   function resizeAll() { for (var k in Chart.instances) Chart.instances[k].resize(); }
   window.addEventListener('beforeprint', resizeAll);

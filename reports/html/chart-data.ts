@@ -3,7 +3,8 @@
  * reports/assets/report.client.js reads it and draws. Times in s since the run phase began,
  * rates in ops/s, latencies in ms.
  */
-import type { OperationResult, RunResult, SeriesPoint } from '../../core/results.js';
+import type { OperationResult, RunResult, ScenarioChart, SeriesPoint } from '../../core/results.js';
+import { scenarioChartId } from './sections/scenario-sections.js';
 import type { SpectrumPoint, SpectrumResult } from '../spectrum.js';
 
 interface ChartSeries {
@@ -24,6 +25,8 @@ export interface ChartPayload {
   warmup: Array<[number, number]>;
   all: ChartSeries;
   ops: Array<{ name: string; series: ChartSeries; spectrum: SpectrumPoint[] | null }>;
+  /** The scenario sections' charts, each with the id of its canvas. */
+  scenarioCharts: Array<ScenarioChart & { canvas: string }>;
 }
 
 function toSeries(points: readonly SeriesPoint[]): ChartSeries {
@@ -72,5 +75,6 @@ export function chartData(r: RunResult, spectra: readonly SpectrumResult[]): Cha
       const sp = spectra[i]!;
       return { name: op.name, series: toSeries(op.series), spectrum: sp.ok ? sp.points : null };
     }),
+    scenarioCharts: (r.sections ?? []).flatMap((s) => s.charts.map((c) => ({ ...c, canvas: scenarioChartId(s.id, c.id) }))),
   };
 }

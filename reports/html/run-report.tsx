@@ -21,6 +21,7 @@ import { Latency } from './sections/latency.js';
 import { Notes } from './sections/notes.js';
 import { Operations } from './sections/operations.js';
 import { RunSettings } from './sections/run-settings.js';
+import { ScenarioSections } from './sections/scenario-sections.js';
 import { Summary } from './sections/summary.js';
 import { Thresholds } from './sections/thresholds.js';
 
@@ -48,6 +49,7 @@ export function RunReport({ r }: { r: RunResult }) {
         <Operations r={r} />
         <Latency r={r} />
         <Charts r={r} spectra={spectra} />
+        <ScenarioSections r={r} />
         <Footprint r={r} />
         <Cost r={r} />
         <Thresholds r={r} />

@@ -17,6 +17,7 @@ import { storeBytes } from '../common/figures.js';
 import type { Scenario, ScenarioContext } from '../types.js';
 import { GraphModel } from './graph.js';
 import { CLAIMED_FOLLOWS_PER_S, FollowQueriesOptions, followOperations, mixOf, openPgFollows, totalRate } from './options.js';
+import { followQueriesSection } from './section.js';
 import { clearTally, readTally } from './tally.js';
 
 export { FollowQueriesOptions } from './options.js';
@@ -317,6 +318,15 @@ export const followQueries: Scenario<O> = {
     notes.push(
       `${o.users} users, ${planned} seeded edges (${o.followsPerUser} per user, zipfian s=${o.zipfS}; user 0 is the most followed); ${model.races.length} race pairs take ${pct(raceFollows)} of follows and unfollows${o.raceBurst > 1 ? `, a race-pair follow sent as ${o.raceBurst} simultaneous requests` : ''}; pages of ${o.pageSize}`,
     );
-    return { derived, claims, notes, checks };
+    const sections = [
+      followQueriesSection({
+        audit,
+        expected: { edges: expectedEdges, low: expectedEdges - mayRemove, high: expectedEdges + mayAdd },
+        tally: tallyComplete ? tally : null,
+        operations: outcome.operations,
+        plan,
+      }),
+    ];
+    return { derived, claims, notes, checks, sections };
   },
 };

@@ -16,7 +16,7 @@ import type { Browser } from 'playwright-core';
 import { renderJunit } from '../../reports/junit.js';
 import { writeHtmlReport } from '../../reports/html.js';
 import { assertQuietPage, canvasInfos, launchChromium, openOffline, SKIP_BROWSER, type PageGlobals } from '../fixtures/browser.js';
-import { sampleResult } from '../fixtures/sample-result.js';
+import { sampleResult, sampleSections } from '../fixtures/sample-result.js';
 
 test('the HTML report renders in headless Chromium: no errors, no requests, all charts drawn', { skip: SKIP_BROWSER, timeout: 120_000 }, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'capbench-browser-'));
@@ -28,6 +28,7 @@ test('the HTML report renders in headless Chromium: no errors, no requests, all 
       notes: ['<script>alert(1)</script>', '</script><img src=x onerror=alert(2)>'],
     });
     result.operations[0]!.name = '</script><script>alert(3)</script>';
+    result.sections = sampleSections('</script><script>alert(4)</script>');
     const path = await writeHtmlReport(result, dir);
 
     browser = await launchChromium();
@@ -35,8 +36,8 @@ test('the HTML report renders in headless Chromium: no errors, no requests, all 
     const created = Number(await page.getAttribute('html', 'data-charts'));
     const canvases = await canvasInfos(page);
 
-    // Every operation has a histogram in the fixture: 1 overall + 4 per operation.
-    const expected = 1 + 4 * result.operations.length;
+    // Every operation has a histogram in the fixture: 1 overall + 4 per operation, + the scenario section's 2.
+    const expected = 1 + 4 * result.operations.length + 2;
     assert.equal(canvases.length, expected, 'one canvas per chart');
     assert.equal(created, expected, 'the client script created every chart');
     for (const c of canvases) {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { renderHtml, writeHtmlReport } from '../../reports/html.js';
 import { percentileSpectrum } from '../../reports/spectrum.js';
-import { sampleResult } from '../fixtures/sample-result.js';
+import { sampleResult, sampleSections } from '../fixtures/sample-result.js';
 
 const EVIL = '<script>alert(1)</script>';
 const CLOSE = '</script><script>alert(2)</script>';
@@ -170,4 +170,26 @@ test('writeHtmlReport writes report.html into the directory and returns its path
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test('scenario sections: tables with numbers formatted and empties as "—", one canvas per chart, their data embedded, text escaped', () => {
+  const r = sampleResult();
+  r.sections = sampleSections(EVIL);
+  const html = renderHtml(r);
+  assert.doesNotMatch(html, /<script>alert\(1\)<\/script>/, 'hostile text escaped');
+  assert.match(html, /<section id="scenario-strategies"><h2>Strategies side by side \(&lt;script&gt;/);
+  assert.match(html, /<td class="num">4,210<\/td>/, 'numbers formatted and right-aligned');
+  assert.match(html, /<td class="num">—<\/td>/, 'null as a dash');
+  assert.match(html, /<canvas id="chart-sc-strategies-lag-cdf"/);
+  assert.match(html, /<canvas id="chart-sc-strategies-amplification"/);
+  const data = embeddedData(html);
+  assert.deepEqual(
+    data.scenarioCharts.map((c: { canvas: string; kind: string }) => [c.canvas, c.kind]),
+    [
+      ['chart-sc-strategies-lag-cdf', 'line'],
+      ['chart-sc-strategies-amplification', 'bar'],
+    ],
+  );
+  assert.deepEqual(data.scenarioCharts[0].markers, [{ x: 5000, label: `5 s target (${EVIL})` }]);
+  assert.doesNotMatch(renderHtml(sampleResult()), /id="scenario-/, 'no section when the scenario has none');
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { renderMarkdown } from '../../reports/markdown.js';
-import { sampleResult } from '../fixtures/sample-result.js';
+import { sampleResult, sampleSections } from '../fixtures/sample-result.js';
 
 test('markdown contains the per-operation table with units and "—" for missing percentiles', () => {
   const r = sampleResult();
@@ -47,4 +47,16 @@ test('text from the result cannot inject HTML or break the table', () => {
   assert.match(md, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
   assert.match(md, /^\| a\\\|b c \| `` p\\\|`q` `` \|/m);
   assert.match(md, /^- 1\\\. not a list$/m);
+});
+
+test('markdown renders each scenario section: heading, its tables with formatted cells, chart titles, notes', () => {
+  const r = sampleResult();
+  r.sections = sampleSections('push | pull');
+  const md = renderMarkdown(r);
+  assert.match(md, /^### Strategies side by side \(push \\\| pull\)$/m);
+  assert.match(md, /^\| strategy \| p50 \(ms\) \| p99 \(ms\) \| write amplification \(rows\/post\) \|$/m);
+  assert.match(md, /^\| push \\\| pull \| 812 \| 4,210 \| 1,251 \|$/m, 'cells formatted, pipes escaped');
+  assert.match(md, /^\| fan-out on read \| 0 \| 0 \| — \|$/m);
+  assert.match(md, /_Charts in the HTML report: Delivery lag CDF/);
+  assert.match(md, /^- the celebrity posted twice/m);
 });

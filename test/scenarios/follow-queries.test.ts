@@ -202,6 +202,18 @@ describe('follow-queries on PostgreSQL', () => {
     const dupClaim = v.claims.find((c) => c.id === 'follows.no-duplicates')!;
     assert.equal(dupClaim.verdict, 'holds', dupClaim.measured);
     assert.ok(v.notes.some((n) => /EXPLAIN ANALYZE of mutuals\(0, 1\).*(Join|Nested Loop)/.test(n)), v.notes.join('\n'));
+
+    // The report section: the audit table agrees with the checks, one latency row per query kind, the tally's outcomes.
+    const section = v.sections!.find((x) => x.id === 'follow-queries')!;
+    const auditRows = section.tables[0]!.rows;
+    assert.equal(auditRows[0]![1], v.derived.find((d) => d.name === 'follow edges after the run')!.value);
+    assert.deepEqual(auditRows.slice(1).map((r) => r[1]), [0, 0, 0, 0, 0]);
+    const kinds = section.tables[1]!.rows.map((r) => r[0]);
+    for (const k of ['followers', 'mutuals', 'follow']) assert.ok(kinds.includes(k), `latency row for ${k}: ${kinds.join(', ')}`);
+    assert.match(section.tables[1]!.note ?? '', /EXPLAIN ANALYZE of mutuals/);
+    const outcomes = section.tables[2]!;
+    assert.ok((outcomes.rows[0]![1] as number) > 0 && (outcomes.rows[1]![1] as number) > 0, 'follows created and duplicates seen');
+    assert.equal(section.charts[0]!.categories!.length, section.charts[0]!.series[0]!.points.length);
   });
 
   test('verify catches counters and rows that drifted apart', async () => {
@@ -222,6 +234,8 @@ describe('follow-queries on PostgreSQL', () => {
     assert.ok(bad.checks.filter((c) => !c.passed).length === 3);
     assert.equal(bad.claims.find((c) => c.id === 'follows.no-duplicates')!.verdict, 'refuted');
     assert.ok(bad.notes.some((n) => /counters differ from their rows: 5, 7/.test(n)), bad.notes.join('\n'));
+    const badAudit = bad.sections![0]!.tables[0]!.rows;
+    assert.deepEqual([badAudit[3]![1], badAudit[4]![1]], [2, 1], 'the section shows the mismatches the checks found');
   });
 
   test('two worker threads (after a new reset and seed): both tallies are read, and the checks pass', { timeout: 120_000 }, async () => {
