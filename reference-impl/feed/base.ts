@@ -325,7 +325,8 @@ export class CassandraRedisFeed implements Feed {
       const r = (await this.redis.sendCommand(args)) as [string, [string, string[]][]][] | null;
       entries = r?.[0]?.[1] ?? [];
     }
-    for (const [id, fields] of entries) await this.task(id, fields);
+    // The tasks of one step run concurrently (each is one page of followers; pages are independent).
+    await Promise.all(entries.map(([id, fields]) => this.task(id, fields)));
     return entries.length;
   }
 
