@@ -48,12 +48,30 @@ export const FEED_DEFAULTS = { keyspace: 'capbench_fanout', timelineCap: 800, ce
 const GROUP = 'fanout';
 /** Logical bytes of one user_feed row: user_id, created_at, post_id, author_id, 8 bytes each. */
 const CASSANDRA_ENTRY_BYTES = 32;
+/** Rows per unlogged single-partition batch in seedFollows(). */
+const SEED_BATCH = 200;
 /** Largest home() / userPosts() limit. */
 const MAX_LIMIT = 1000;
 /** Followees read by fan-out on read (a home timeline merges at most this many author timelines). */
 const MAX_FOLLOWEES = 5000;
 
 const toNum = (v: unknown): number => (v instanceof cassandra.types.Long ? v.toNumber() : Number(v));
+
+/** Run the thunks with at most `limit` in flight; rejects with the first error once all settled or stopped. */
+async function inParallel(jobs: readonly (() => Promise<unknown>)[], limit: number): Promise<void> {
+  let next = 0;
+  let failed: unknown;
+  const lane = async () => {
+    while (failed === undefined && next < jobs.length) {
+      const j = jobs[next++]!;
+      await j().catch((e: unknown) => {
+        failed ??= e;
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, lane));
+  if (failed !== undefined) throw failed;
+}
 
 /** Sort newest first (created_at, then post id), drop repeated post ids, keep `limit`. */
 export function mergeNewest(lists: readonly FeedEntry[][], limit: number): FeedEntry[] {
@@ -159,25 +177,42 @@ export class CassandraRedisFeed implements Feed {
     return this.strategy !== 'read';
   }
 
+  /**
+   * Bulk-load edges: followers rows grouped by partition (the followee) into unlogged batches of
+   * up to SEED_BATCH rows (one partition per batch, the bulk path Cassandra's docs recommend, so a
+   * celebrity's 1M followers go in as 5000 batches), following rows and the follower_counts
+   * increments as concurrent prepared statements (one partition each), writeConcurrency in flight.
+   */
   async seedFollows(followers: readonly number[], followees: readonly number[]): Promise<number> {
     if (followers.length !== followees.length) throw new InvalidArgumentError(this.path, 'followers and followees must have the same length');
-    const params1: unknown[][] = [];
+    const byFollowee = new Map<number, number[]>();
     const params2: unknown[][] = [];
-    const counts = new Map<number, number>();
+    let n = 0;
     for (let i = 0; i < followers.length; i++) {
       const a = followers[i]!;
       const b = followees[i]!;
       if (a === b) continue;
-      params1.push([b, a]);
+      this.checkIds(a, b);
+      let l = byFollowee.get(b);
+      if (l === undefined) byFollowee.set(b, (l = []));
+      l.push(a);
       params2.push([a, b]);
-      counts.set(b, (counts.get(b) ?? 0) + 1);
+      n++;
     }
+    const insFollower = `INSERT INTO ${this.ks}.followers (user_id, follower_id) VALUES (?, ?)`;
+    const batches: (() => Promise<unknown>)[] = [];
+    for (const [b, fs] of byFollowee) {
+      for (let i = 0; i < fs.length; i += SEED_BATCH) {
+        const part = fs.slice(i, i + SEED_BATCH);
+        batches.push(() => this.cql.batch(part.map((a) => ({ query: insFollower, params: [b, a] })), { prepare: true, logged: false }));
+      }
+    }
+    await inParallel(batches, Math.max(4, Math.floor(this.concurrency / 4)));
     const opts = { concurrencyLevel: this.concurrency, raiseOnFirstError: true };
-    await cassandra.concurrent.executeConcurrent(this.cql, `INSERT INTO ${this.ks}.followers (user_id, follower_id) VALUES (?, ?)`, params1, opts);
     await cassandra.concurrent.executeConcurrent(this.cql, `INSERT INTO ${this.ks}.following (user_id, following_id) VALUES (?, ?)`, params2, opts);
-    const cparams = [...counts].map(([u, n]) => [cassandra.types.Long.fromNumber(n), u]);
+    const cparams = [...byFollowee].map(([u, fs]) => [cassandra.types.Long.fromNumber(fs.length), u]);
     await cassandra.concurrent.executeConcurrent(this.cql, `UPDATE ${this.ks}.follower_counts SET followers = followers + ? WHERE user_id = ?`, cparams, opts);
-    return params1.length;
+    return n;
   }
 
   async seedPosts(posts: readonly FeedEntry[]): Promise<void> {

@@ -28,6 +28,7 @@ async function main(init: FanoutWorkerInit): Promise<void> {
     if (m?.type === 'stop') stop = true;
   });
   const workers = init.strategies.map((s) => new CassandraRedisFeed(s, clients.cassandra!, clients.redis!, init.feed).worker(init.consumer)!);
+  parentPort?.postMessage({ type: 'ready' });
   let claimed = 0;
   let lastClaim = 0;
   try {

@@ -86,6 +86,21 @@ export function celebrityMoments(seg: Segment, activeEndS: number, n: number): n
   return Array.from({ length: n }, (_, k) => seg.fromS + ((k + 1) * len) / (n + 1));
 }
 
+/**
+ * The celebrity's post moments in a segment: evenly spaced within its stage labelled
+ * "<strategy> celebrity" when there is one (the benchmark puts the celebrity after its rate
+ * ladder, so the 1M-follower backlog does not mix with the ladder's lag), else within the
+ * segment's active part.
+ */
+export function celebrityMomentsOf(stages: readonly Stage[], seg: Segment, n: number): number[] {
+  let t = 0;
+  for (const st of stages) {
+    if (t >= seg.fromS && t < seg.toS && st.label === `${seg.strategy} celebrity`) return celebrityMoments({ ...seg, fromS: t }, t + st.durationS, n);
+    t += st.durationS;
+  }
+  return celebrityMoments(seg, activeEnd(stages, seg), n);
+}
+
 /** One delivery-lag sample: strategy, celebrity or ordinary author, lag ms (null: not seen within lagTimeoutS). */
 export interface LagSample {
   s: FeedStrategy;
@@ -200,24 +215,33 @@ export async function createWorkload(args: WorkloadArgs<FanOutOptions>, thread: 
   // ---- Thread 0: celebrity posts, fan-out workers, backlog sampling, the kill/restart.
   const leader = thread.index === 0;
   const celebDue: { s: FeedStrategy; atS: number }[] = [];
-  if (leader) for (const g of segs) for (const m of celebrityMoments(g, activeEnd(args.stages, g), o.celebrityPosts)) celebDue.push({ s: g.strategy, atS: m });
+  if (leader) for (const g of segs) for (const m of celebrityMomentsOf(args.stages, g, o.celebrityPosts)) celebDue.push({ s: g.strategy, atS: m });
   const pushing = strategies.filter((s) => s !== 'read');
   const fanout: (Worker | undefined)[] = [];
   const events: { atS: number; what: string }[] = [];
   const backlog: { atS: number; s: FeedStrategy; n: number }[] = [];
-  const startWorker = (i: number, consumer: string) => {
-    const init: FanoutWorkerInit = { connections: args.connections, feed: feedOptions(o), strategies: pushing, consumer };
-    const w = new Worker(new URL('./fanout-worker.js', import.meta.url), { workerData: init });
-    w.on('error', (e) => events.push({ atS: nowS(), what: `fan-out worker ${consumer} failed: ${e.message}` }));
-    w.on('message', (m: { type?: string; message?: string }) => {
-      if (m?.type === 'error') events.push({ atS: nowS(), what: `fan-out worker ${consumer} failed: ${m.message}` });
+  /** Start fan-out worker i; resolves once it is connected (so the run does not start against a cold worker). */
+  const startWorker = (i: number, consumer: string) =>
+    new Promise<void>((resolve) => {
+      const init: FanoutWorkerInit = { connections: args.connections, feed: feedOptions(o), strategies: pushing, consumer };
+      const w = new Worker(new URL('./fanout-worker.js', import.meta.url), { workerData: init });
+      w.on('error', (e) => {
+        events.push({ atS: nowS(), what: `fan-out worker ${consumer} failed: ${e.message}` });
+        resolve();
+      });
+      w.on('message', (m: { type?: string; message?: string }) => {
+        if (m?.type === 'ready') resolve();
+        if (m?.type === 'error') {
+          events.push({ atS: nowS(), what: `fan-out worker ${consumer} failed: ${m.message}` });
+          resolve();
+        }
+      });
+      fanout[i] = w;
     });
-    fanout[i] = w;
-  };
   const nowS = () => (runStartMs === undefined ? 0 : (Date.now() - runStartMs) / 1000);
   let timer: NodeJS.Timeout | undefined;
   if (leader && pushing.length > 0) {
-    for (let i = 0; i < o.fanoutWorkers; i++) startWorker(i, `fanout-${i}`);
+    await Promise.all(Array.from({ length: o.fanoutWorkers }, (_, i) => startWorker(i, `fanout-${i}`)));
     const firstPush = segs.find((g) => g.strategy !== 'read');
     const killAtS = o.killWorkerAt <= 0 || !firstPush ? undefined : firstPush.fromS + (o.killWorkerAt < 1 ? o.killWorkerAt * (activeEnd(args.stages, firstPush) - firstPush.fromS) : o.killWorkerAt);
     let killed = false;
@@ -239,7 +263,7 @@ export async function createWorkload(args: WorkloadArgs<FanOutOptions>, thread: 
           }
           events.push({ atS: nowS(), what: `killed fan-out worker fanout-0 (terminated mid-run; ${held.reduce((a, b) => a + b, 0)} tasks left pending)` });
           await new Promise((r) => setTimeout(r, 1000));
-          startWorker(0, 'fanout-0-restarted');
+          await startWorker(0, 'fanout-0-restarted');
           events.push({ atS: nowS(), what: 'restarted fan-out worker as fanout-0-restarted (claims tasks pending > 3 s)' });
         })().catch((e: unknown) => events.push({ atS: nowS(), what: `kill/restart failed: ${String(e)}` }));
       }
