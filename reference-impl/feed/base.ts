@@ -1,6 +1,6 @@
 /**
  * The four home-timeline strategies of the feed family on one shape of data (seed 001
- * "Posts Database (Cassandra)" / "Feed Generation"; 004 "Timeline Service"; 003 "The Hybrid
+ * "User Feed Table (Fan-out on Write)", "User Posts Table"; 004 "User Timeline Table (Fan-out on Write)"; 003 "The Hybrid
  * Approach"), as one class parameterised by strategy; reference-impl/feed/<path>.ts register it.
  *
  * Shared by every strategy (keyspace `capbench_fanout` by default): posts, user_posts (the

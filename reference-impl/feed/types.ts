@@ -2,8 +2,8 @@
  * The contract of the feed family (DESIGN.md "Storage paths": feed.fanout-write,
  * feed.redis-timeline, feed.fanout-read, feed.hybrid), so the fan-out scenario and one
  * conformance suite (test/reference-impl/feed.conformance.test.ts) drive every home-timeline
- * strategy alike. Seeds 001 ("Feed Generation": user_feed, "fan-out on write") and 004
- * ("Timeline Service": user_timeline fan-out on write; author timelines), 003 ("The Hybrid
+ * strategy alike. Seeds 001 ("User Feed Table (Fan-out on Write)") and 004
+ * ("User Timeline Table (Fan-out on Write)", "Author Timeline Table"), 003 ("The Hybrid
  * Approach"). The paths are listed in reference-impl/registry.ts.
  */
 

@@ -2,8 +2,8 @@
  * fan-out: a celebrity with celebrityFollowers (default 1M) followers and ordinary authors
  * with power-law follower counts post; followers read home timelines and profiles; fan-out on
  * write (Cassandra user_feed, Redis sorted sets), fan-out on read and hybrid are measured side
- * by side on the same data (seeds 001 "Feed Generation" / "Data Consistency Model", 004
- * "Timeline Service", 003 "The Hybrid Approach"). Verifies that sampled followers' feeds hold
+ * by side on the same data (seeds 001 "User Feed Table (Fan-out on Write)" / "Data Consistency Model", 004
+ * "User Timeline Table (Fan-out on Write)", 003 "The Hybrid Approach"). Verifies that sampled followers' feeds hold
  * every post of their followees (also after a fan-out worker was killed), with no duplicate;
  * reports delivery lag, write amplification, read latency, backlog and feed footprint; gives
  * verdicts on 001's "5-10 s" and 004's "5 s" delivery delay, "write amplification during

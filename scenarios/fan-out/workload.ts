@@ -1,6 +1,6 @@
 /**
- * The run phase of fan-out, one per thread (seeds 001/004 "Feed Generation", "Timeline
- * Service"; 003 "The Hybrid Approach").
+ * The run phase of fan-out, one per thread (seeds 001 "User Feed Table (Fan-out on Write)", 004 "User Timeline
+ * Table (Fan-out on Write)"; 003 "The Hybrid Approach").
  *
  * Operations (per strategy s, on s's feed path): s.post (an ordinary author posts), s.celebrity_post
  * (thread 0 only, at the known moments of celebrityMoments()), s.home (a home-timeline read of
