@@ -14,7 +14,7 @@
  * Exit codes: 0 done (figures printed); 1 the run's checks failed; 2 bad flags or a store unreachable (one line).
  * Writes results.json and report.html of the run under --out (default .capbench/bench-fanout).
  */
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
 import { z } from 'zod';
 import { describeError, UsageError, CapbenchError } from '../core/errors.js';
 import type { Stage } from '../core/results.js';
@@ -55,7 +55,25 @@ export function ladder(strategy: string, rates: readonly number[], stepS: number
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { rates: { type: 'string' }, 'step-s': { type: 'string' }, celebrity: { type: 'string' }, strategies: { type: 'string' }, 'drain-s': { type: 'string' }, keyspace: { type: 'string' }, out: { type: 'string' } } });
+  const cmd = new Command('fanout')
+    .description('the fan-out strategies: highest post rate under a 5 s lag p99, and the celebrity to all followers')
+    .option('--rates <list>', 'ordinary post rates of the ladder, posts/s')
+    .option('--step-s <s>', 'length of each rate step, s')
+    .option('--celebrity <n>', "the celebrity's followers")
+    .option('--strategies <list>', 'write,redis,read,hybrid or one of them')
+    .option('--drain-s <s>', 'quiet time after each strategy, s')
+    .option('--keyspace <name>', 'Cassandra keyspace (and Redis prefix fo:<name>:)')
+    .option('--out <dir>', 'where results.json and report.html go')
+    .exitOverride()
+    .configureOutput({ writeErr: () => undefined });
+  let values: Record<string, unknown>;
+  try {
+    values = cmd.parse(process.argv).opts();
+  } catch (err) {
+    throw new UsageError(`Bad flags: ${(err as Error).message.replace(/^error: /, '')}.`);
+  }
+  // commander's camelCase keys back to the flag names the schema uses.
+  values = Object.fromEntries(Object.entries(values).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), v]));
   const parsed = Flags.safeParse(values);
   if (!parsed.success) throw new UsageError(`Bad flag: ${parsed.error.issues[0]!.message}.`);
   const f = parsed.data;
