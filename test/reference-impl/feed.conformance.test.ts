@@ -15,6 +15,7 @@ import { CassandraRedisFeed } from '../../reference-impl/feed/base.js';
 import { getStoragePath, pathsOf } from '../../reference-impl/registry.js';
 import type { StoreClients } from '../../targets/clients.js';
 import { TEST_TAG, testClients } from './env.js';
+import { unlinkMatching } from '../../reference-impl/common/redis-keys.js';
 
 const KS = `capbench_fanout_${TEST_TAG}`.slice(0, 48);
 const OPTS: FeedOptions = { keyspace: KS, fanoutPage: 10, timelineCap: 5, celebrityThreshold: 30 };
@@ -26,6 +27,7 @@ before(async () => {
 });
 after(async () => {
   await clients.cassandra?.execute(`DROP KEYSPACE IF EXISTS ${KS}`);
+  await unlinkMatching(clients.redis!, `fo:${KS}:*`);
   await clients.close();
 });
 

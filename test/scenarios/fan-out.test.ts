@@ -17,6 +17,7 @@ import { celebrityMomentsOf, segmentsOf } from '../../scenarios/fan-out/workload
 import { openStoreClients } from '../../targets/clients.js';
 import { resolveConnection } from '../../targets/registry.js';
 import { capbench } from '../fixtures/cli.js';
+import { unlinkMatching } from '../../reference-impl/common/redis-keys.js';
 
 const KS = `capbench_fanout_t${process.pid}`;
 const SMALL = [
@@ -25,8 +26,9 @@ const SMALL = [
 ].flatMap(([k, v]) => ['-o', `${k}=${v}`]);
 
 after(async () => {
-  const c = await openStoreClients({ cassandra: resolveConnection('cassandra') }, ['cassandra']);
+  const c = await openStoreClients({ cassandra: resolveConnection('cassandra'), redis: resolveConnection('redis') }, ['cassandra', 'redis']);
   await c.cassandra!.execute(`DROP KEYSPACE IF EXISTS ${KS}`);
+  await unlinkMatching(c.redis!, `fo:${KS}:*`);
   await c.close();
 });
 
