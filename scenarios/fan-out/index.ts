@@ -76,6 +76,13 @@ function expectedFor(s: FeedStrategy, byFollowee: Map<number, FeedEntry[]>, cele
   return all.sort((a, b) => b.createdAt - a.createdAt || b.postId - a.postId);
 }
 
+/**
+ * The fan-out scenario (docs/scenarios.md "fan-out"): stores redis and cassandra, paths
+ * feed.fanout-write, feed.redis-timeline, feed.fanout-read, feed.hybrid; default schedule per
+ * strategy a segmentS segment at postRate + readRate ops/s and a drainS quiet stage.
+ * reset()/seed() throw UsageError for a keyspace left by an older schema and
+ * TargetUnreachableError when a store does not answer. Registered in scenarios/registry.ts.
+ */
 export const fanOut: Scenario<O> = {
   id: 'fan-out',
   description: 'A 1M-follower celebrity and power-law authors post; fan-out on write (Cassandra, Redis), on read and hybrid side by side: delivery lag, write amplification, feed read latency (seeds 001/004, 003).',

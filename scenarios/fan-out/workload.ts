@@ -110,12 +110,18 @@ export interface LagSample {
   atS: number;
 }
 
-/** Redis keys the workload writes for verify(). */
+/** Redis keys the workload writes for verify() (lists of JSON lines, and two hashes of counts), under fo:<keyspace>:run:. */
 export function runKeys(keyspace: string) {
   const p = `fo:${keyspace}:run:`;
   return { lag: `${p}lag`, celeb: `${p}celeb`, backlog: `${p}backlog`, events: `${p}events`, reads: `${p}reads`, posts: `${p}posts` };
 }
 
+/**
+ * Create this thread's workload (called by the engine, in the thread): Redis and Cassandra
+ * clients, one feed per strategy; thread 0 also starts the fan-out worker threads and waits until
+ * they are connected.
+ * @throws TargetUnreachableError when a store does not answer.
+ */
 export async function createWorkload(args: WorkloadArgs<FanOutOptions>, thread: { index: number; count: number }): Promise<Workload> {
   const o = args.options;
   const clients = await openStoreClients(args.connections, ['redis', 'cassandra']);

@@ -207,3 +207,10 @@ describe('feed: strategy-specific behaviour', () => {
 function i(p: FeedEntry): number {
   return p.postId - 1000;
 }
+
+test('mergeNewest: newest first, ties by higher post id, each post once, capped', async () => {
+  const { mergeNewest } = await import('../../reference-impl/feed/base.js');
+  const e = (postId: number, createdAt: number) => ({ postId, authorId: 1, createdAt });
+  assert.deepEqual(ids(mergeNewest([[e(1, 10), e(2, 30)], [e(3, 20), e(2, 30), e(4, 30)]], 3)), [4, 2, 3]);
+  assert.deepEqual(mergeNewest([], 5), []);
+});
