@@ -11,6 +11,10 @@ import { redisCounterPath } from './likes/redis-counter.js';
 import { redisHashPath } from './likes/redis-hash.js';
 import { pgDirectLikesPath } from './likes/pg-direct.js';
 import { pgFollowsPath } from './follows/pg.js';
+import { cassandraFollowsPath } from './follows/cassandra.js';
+import { redisCacheFollowsPath } from './follows/redis-cache.js';
+import { cassandraPostsPath } from './posts/cassandra.js';
+import { pgUsersPath } from './users/pg.js';
 import { fanoutReadPath, fanoutWritePath, hybridPath, redisTimelinePath } from './feed/index.js';
 
 export { PATH_FAMILIES, formatSeedSources, type PathFamilies, type PathFamily, type SeedSource, type StoragePath } from './path.js';
@@ -25,6 +29,10 @@ const PATHS: readonly StoragePath[] = [
   redisTimelinePath,
   fanoutReadPath,
   hybridPath,
+  cassandraFollowsPath,
+  redisCacheFollowsPath,
+  cassandraPostsPath,
+  pgUsersPath,
 ];
 
 /**

@@ -29,6 +29,30 @@ export const FEED_TABLES: Readonly<Record<string, Readonly<Record<string, string
   follower_counts: { user_id: 'bigint', followers: 'counter' },
 };
 
+/** CREATE KEYSPACE (SimpleStrategy, replication_factor 1), idempotent. Shared by the feed, follows.cassandra and posts.cassandra paths. */
+export function keyspaceDdl(ks: string): string[] {
+  return [`CREATE KEYSPACE IF NOT EXISTS ${ks} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`];
+}
+
+/** posts and user_posts (seed 001 "Posts Database (Cassandra)", 004 "Author Timeline Table"); the one CQL of these tables, also run by posts.cassandra. */
+export function postsDdl(ks: string): string[] {
+  return [
+    `CREATE TABLE IF NOT EXISTS ${ks}.posts (post_id bigint PRIMARY KEY, user_id bigint, created_at timestamp)`,
+    `CREATE TABLE IF NOT EXISTS ${ks}.user_posts (
+      user_id bigint, created_at timestamp, post_id bigint,
+      PRIMARY KEY ((user_id), created_at, post_id)
+    ) WITH CLUSTERING ORDER BY (created_at DESC, post_id DESC)`,
+  ];
+}
+
+/** followers and following (seed 001 "Social Graph"); the one CQL of these tables, also run by follows.cassandra. */
+export function socialGraphDdl(ks: string): string[] {
+  return [
+    `CREATE TABLE IF NOT EXISTS ${ks}.followers (user_id bigint, follower_id bigint, PRIMARY KEY ((user_id), follower_id))`,
+    `CREATE TABLE IF NOT EXISTS ${ks}.following (user_id bigint, following_id bigint, PRIMARY KEY ((user_id), following_id))`,
+  ];
+}
+
 /** The statements creating the keyspace and its tables (idempotent). */
 export function feedDdl(ks: string): string[] {
   const feed = (t: string) => `CREATE TABLE IF NOT EXISTS ${ks}.${t} (
@@ -36,14 +60,9 @@ export function feedDdl(ks: string): string[] {
       PRIMARY KEY ((user_id), created_at, post_id)
     ) WITH CLUSTERING ORDER BY (created_at DESC, post_id DESC)`;
   return [
-    `CREATE KEYSPACE IF NOT EXISTS ${ks} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`,
-    `CREATE TABLE IF NOT EXISTS ${ks}.posts (post_id bigint PRIMARY KEY, user_id bigint, created_at timestamp)`,
-    `CREATE TABLE IF NOT EXISTS ${ks}.user_posts (
-      user_id bigint, created_at timestamp, post_id bigint,
-      PRIMARY KEY ((user_id), created_at, post_id)
-    ) WITH CLUSTERING ORDER BY (created_at DESC, post_id DESC)`,
-    `CREATE TABLE IF NOT EXISTS ${ks}.followers (user_id bigint, follower_id bigint, PRIMARY KEY ((user_id), follower_id))`,
-    `CREATE TABLE IF NOT EXISTS ${ks}.following (user_id bigint, following_id bigint, PRIMARY KEY ((user_id), following_id))`,
+    ...keyspaceDdl(ks),
+    ...postsDdl(ks),
+    ...socialGraphDdl(ks),
     feed('user_feed'),
     feed('user_feed_hybrid'),
     `CREATE TABLE IF NOT EXISTS ${ks}.celebrities (bucket int, user_id bigint, PRIMARY KEY ((bucket), user_id))`,
