@@ -17,6 +17,8 @@ import { clientOf, defineStoragePath } from '../path.js';
 import type { NewUser, UserProfile, UserStats, UserStore, UserStoreOptions } from './types.js';
 
 const PATH_ID = 'users.pg';
+/** Users per statement in seedUsers() / seedStats(). */
+const SEED_BATCH = 100_000;
 
 /** Row of the profile query (BIGINT as text). */
 interface ProfileRow {
@@ -117,6 +119,55 @@ export class PgUsers implements UserStore {
     );
     const x = r.rows[0];
     return x ? { followersCount: x.followers_count, followingCount: x.following_count, postsCount: x.posts_count } : undefined;
+  }
+
+  /**
+   * Create users first..first+count-1 with zeroed stats, 100 000 per statement
+   * (generate_series; existing ids are left alone). About a second per 100 000 users here.
+   * @throws InvalidArgumentError for a bad range.
+   */
+  async seedUsers(range: { first: number; count: number }): Promise<void> {
+    const { first, count } = range;
+    if (!Number.isSafeInteger(first) || first < 0 || !Number.isSafeInteger(count) || count < 0) {
+      throw new InvalidArgumentError(PATH_ID, `invalid user range first=${first} count=${count}.`, { hint: 'Use non-negative integers.' });
+    }
+    const end = first + count;
+    for (let start = first; start < end; start += SEED_BATCH) {
+      await this.pool.query(
+        `WITH u AS (
+           INSERT INTO ${this.s}.users (user_id, username, email, password_hash, full_name)
+           SELECT g, 'u' || g, 'u' || g || '@example.invalid', '-', 'User ' || g
+           FROM generate_series($1::bigint, $2::bigint) AS g
+           ON CONFLICT DO NOTHING RETURNING user_id)
+         INSERT INTO ${this.s}.user_stats (user_id) SELECT user_id FROM u ON CONFLICT DO NOTHING`,
+        [start, Math.min(end, start + SEED_BATCH) - 1],
+      );
+    }
+  }
+
+  /**
+   * Overwrite counters from arrays, 100 000 users per UPDATE ... FROM unnest(...).
+   * @returns the number of stats rows set.
+   * @throws InvalidArgumentError for arrays of different lengths or a value that is not a non-negative safe integer.
+   */
+  async seedStats(userIds: readonly number[], rows: readonly UserStats[]): Promise<number> {
+    if (userIds.length !== rows.length) throw new InvalidArgumentError(PATH_ID, 'userIds and rows must have the same length');
+    for (const r of rows) {
+      for (const x of [r.followersCount, r.followingCount, r.postsCount]) if (!Number.isSafeInteger(x) || x < 0) throw new InvalidArgumentError(PATH_ID, `counters must be non-negative safe integers, got ${JSON.stringify(r)}`);
+    }
+    let n = 0;
+    for (let i = 0; i < userIds.length; i += SEED_BATCH) {
+      const ids = userIds.slice(i, i + SEED_BATCH);
+      const part = rows.slice(i, i + SEED_BATCH);
+      const r = await this.pool.query(
+        `UPDATE ${this.s}.user_stats t SET followers_count = x.f, following_count = x.g, posts_count = x.p, updated_at = NOW()
+           FROM unnest($1::bigint[], $2::int[], $3::int[], $4::int[]) AS x(id, f, g, p)
+          WHERE t.user_id = x.id`,
+        [ids, part.map((x) => x.followersCount), part.map((x) => x.followingCount), part.map((x) => x.postsCount)],
+      );
+      n += r.rowCount ?? 0;
+    }
+    return n;
   }
 
   /** TRUNCATE user_stats and users of this schema (fails with the driver's 0A000 if another path's table, e.g. follows, references users: reset that path with users first). */

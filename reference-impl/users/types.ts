@@ -50,6 +50,18 @@ export interface UserStore {
   profile(userId: number): Promise<UserProfile | undefined>;
   /** Add the deltas to the counters (negative allowed; a result below 0 is clamped at 0). @returns the new counters, or undefined for an unknown user. @throws InvalidArgumentError for non-integer deltas. */
   bump(userId: number, delta: Partial<UserStats>): Promise<UserStats | undefined>;
+  /**
+   * Load phase: create users first..first+count-1 (synthetic "u{id}", "u{id}@example.invalid",
+   * "User {id}") with zeroed stats; existing ids are left alone.
+   * @throws InvalidArgumentError for a range that is not non-negative safe integers.
+   */
+  seedUsers(range: { first: number; count: number }): Promise<void>;
+  /**
+   * Load phase: set (overwrite) the counters of existing users, rows[i] for userIds[i].
+   * @returns how many users had a stats row to set.
+   * @throws InvalidArgumentError when the arrays differ in length or hold a negative or non-integer value.
+   */
+  seedStats(userIds: readonly number[], rows: readonly UserStats[]): Promise<number>;
   /** Remove every user and stats row of this path's schema (nothing outside it). */
   reset(): Promise<void>;
 }

@@ -67,6 +67,22 @@ for (const path of pathsOf('users')) {
       assert.equal(await u.bump(8, { postsCount: 1 }), undefined, 'unknown user');
     });
 
+    test('seedUsers creates a range with zeroed stats, skips existing ids; seedStats overwrites counters', async () => {
+      await u.create({ ...user(3), fullName: 'Kept' });
+      await u.seedUsers({ first: 0, count: 1000 });
+      await u.seedUsers({ first: 990, count: 20 });
+      assert.equal((await u.profile(3))?.fullName, 'Kept', 'an existing user is left alone');
+      assert.equal((await u.profile(1009))?.username, 'u1009');
+      assert.equal(await u.profile(1010), undefined);
+      const ids = Array.from({ length: 1000 }, (_, i) => i);
+      const rows = ids.map((i) => ({ followersCount: i, followingCount: 1000 - i, postsCount: i % 7 }));
+      assert.equal(await u.seedStats([...ids, 5000], [...rows, rows[0]!]), 1000, 'unknown user 5000 is not counted');
+      const p = await u.profile(700);
+      assert.deepEqual([p?.followersCount, p?.followingCount, p?.postsCount], [700, 300, 0]);
+      await assert.rejects(async () => u.seedStats([1], [{ followersCount: -1, followingCount: 0, postsCount: 0 }]), InvalidArgumentError);
+      await assert.rejects(async () => u.seedUsers({ first: -1, count: 2 }), InvalidArgumentError);
+    });
+
     test('bad arguments are InvalidArgumentErrors naming the path, and store nothing', async () => {
       const bad = (e: unknown) => e instanceof InvalidArgumentError && e.path === path.id;
       await assert.rejects(async () => u.create({ ...user(1), userId: -1 }), bad);
