@@ -13,6 +13,7 @@ import type { ClaimResult, DerivedFigure, ThresholdResult } from '../../core/res
 import { newHistogram, percentilesMs, recordNs } from '../../engine/histogram.js';
 import { CassandraRedisFeed, FEED_PATH_IDS, type FeedEntry, type FeedStrategy } from '../../reference-impl/feed/index.js';
 import { openStoreClients, type StoreClients } from '../../targets/clients.js';
+import { PgUsers } from '../../reference-impl/users/pg.js';
 import type { Scenario, ScenarioContext } from '../types.js';
 import { CELEBRITY, FanOutGraph } from './graph.js';
 import { FanOutOptions, STRATEGIES, fanOutOperations, fanOutStages, feedOptions, strategiesOf, strategyIndexOfPost, totalRate } from './options.js';
@@ -31,15 +32,18 @@ export const FEED_SHARDS = 2000;
 export const LIMIT_004_MS = 5000;
 export const LIMIT_001_MS = 10_000;
 
-/** Run `f` with clients of Redis and Cassandra; always closes them. */
+/** Run `f` with clients of Redis, Cassandra and PostgreSQL (users.pg); always closes them. */
 async function withClients<T>(ctx: ScenarioContext, f: (c: StoreClients) => Promise<T>): Promise<T> {
-  const clients = await openStoreClients(ctx.connections, ['redis', 'cassandra']);
+  const clients = await openStoreClients(ctx.connections, ['redis', 'cassandra', 'postgres']);
   try {
     return await f(clients);
   } finally {
     await clients.close();
   }
 }
+
+/** users.pg in the PostgreSQL schema named like the keyspace (so runs with other keyspaces never share users). */
+const usersOf = (c: StoreClients, o: O) => new PgUsers(c.postgres!, { schema: o.keyspace });
 
 const feedOf = (c: StoreClients, s: FeedStrategy, o: O) => new CassandraRedisFeed(s, c.cassandra!, c.redis!, feedOptions(o));
 
@@ -77,8 +81,8 @@ function expectedFor(s: FeedStrategy, byFollowee: Map<number, FeedEntry[]>, cele
 }
 
 /**
- * The fan-out scenario (docs/scenarios.md "fan-out"): stores redis and cassandra, paths
- * feed.fanout-write, feed.redis-timeline, feed.fanout-read, feed.hybrid; default schedule per
+ * The fan-out scenario (docs/scenarios.md "fan-out"): stores redis, cassandra and postgres, paths
+ * feed.fanout-write, feed.redis-timeline, feed.fanout-read, feed.hybrid and users.pg (profile views); default schedule per
  * strategy a segmentS segment at postRate + readRate ops/s and a drainS quiet stage.
  * reset()/seed() throw UsageError for a keyspace left by an older schema and
  * TargetUnreachableError when a store does not answer. Registered in scenarios/registry.ts.
@@ -105,6 +109,10 @@ export const fanOut: Scenario<O> = {
       await f.setup();
       ctx.log(`fan-out: emptying keyspace ${o.keyspace} and Redis keys fo:${o.keyspace}:*`);
       await f.reset();
+      const u = usersOf(c, o);
+      await u.setup();
+      ctx.log(`fan-out: emptying PostgreSQL schema ${o.keyspace} (users, user_stats)`);
+      await u.reset();
     });
   },
 
@@ -128,10 +136,13 @@ export const fanOut: Scenario<O> = {
           nextLog = Date.now() + 10_000;
         }
       };
+      const followingOf = new Int32Array(o.users);
       for (let a = 0; a <= o.authors; a++) {
         const d = g.followerCount(a);
         for (let i = 0; i < d; i++) {
-          fs.push(g.follower(a, i));
+          const fo = g.follower(a, i);
+          if (fo !== a) followingOf[fo] = (followingOf[fo] ?? 0) + 1;
+          fs.push(fo);
           es.push(a);
           if (fs.length >= SEED_CHUNK) await flush();
         }
@@ -144,8 +155,26 @@ export const fanOut: Scenario<O> = {
       for (let a = 0; a <= o.authors; a++) for (let k = 0; k < o.historyPosts; k++) history.push({ postId: 9e14 + a * 1000 + k, authorId: a, createdAt: base + a + k * 60_000 });
       await f.seedPosts(history);
       const postsS = (Date.now() - t1) / 1000;
+      // users.pg: every user, then user_stats counters from the graph (followers of authors, following of everyone, history posts).
+      const t2 = Date.now();
+      const users = usersOf(c, o);
+      await users.seedUsers({ first: 0, count: o.users });
+      const ids: number[] = [];
+      const rows: { followersCount: number; followingCount: number; postsCount: number }[] = [];
+      for (let id = 0; id < o.users; id++) {
+        const isAuthor = id <= o.authors;
+        const fc = isAuthor ? g.followerCount(id) : 0;
+        const gc = followingOf[id] ?? 0;
+        const pc = isAuthor ? o.historyPosts : 0;
+        if (fc === 0 && gc === 0 && pc === 0) continue;
+        ids.push(id);
+        rows.push({ followersCount: fc, followingCount: gc, postsCount: pc });
+      }
+      await users.seedStats(ids, rows);
+      const usersS = (Date.now() - t2) / 1000;
+      ctx.log(`fan-out: seeded ${o.users} users into PostgreSQL ${o.keyspace}.users (stats for ${ids.length}) in ${usersS.toFixed(1)} s`);
       ctx.log(`fan-out: seeded ${done} edges in ${edgesS.toFixed(1)} s (${Math.round(done / Math.max(edgesS, 0.001))} edges/s, 2 rows each) and ${history.length} history posts in ${postsS.toFixed(1)} s`);
-      await c.redis!.set(`${runKeys(o.keyspace).posts}:seed`, JSON.stringify({ edges: done, edgesS, posts: history.length, postsS }));
+      await c.redis!.set(`${runKeys(o.keyspace).posts}:seed`, JSON.stringify({ edges: done, edgesS, posts: history.length, postsS, users: o.users, usersS }));
     });
   },
 
@@ -166,7 +195,7 @@ export const fanOut: Scenario<O> = {
       const backlog = await list<{ atS: number; s: FeedStrategy; n: number }>(keys.backlog);
       const events = await list<{ atS: number; what: string }>(keys.events);
       const reads = await r.hGetAll(keys.reads);
-      const seed = JSON.parse((await r.get(`${keys.posts}:seed`)) ?? 'null') as { edges: number; edgesS: number; posts: number; postsS: number } | null;
+      const seed = JSON.parse((await r.get(`${keys.posts}:seed`)) ?? 'null') as { edges: number; edgesS: number; posts: number; postsS: number; users?: number; usersS?: number } | null;
       const per = new Map<FeedStrategy, { totals: Awaited<ReturnType<CassandraRedisFeed['totals']>>; backlog: number; celebDone: { postId: number; entries: number; toAllMs: number | null }[] }>();
       for (const s of strategies) {
         const f = feedOf(c, s, o);
@@ -258,6 +287,7 @@ export const fanOut: Scenario<O> = {
     for (const e of data.events.filter((x) => !x.what.startsWith('killed'))) notes.push(`${e.atS.toFixed(1)} s: ${e.what}`);
     if (data.seed) {
       derived.push({ name: 'seeding: follow edges', value: round1(data.seed.edgesS), unit: 's', note: `${data.seed.edges} edges (followers + following rows each), ${Math.round(data.seed.edges / Math.max(data.seed.edgesS, 0.001))} edges/s with concurrent prepared inserts` });
+      if (data.seed.usersS !== undefined) derived.push({ name: 'seeding: users (users.pg)', value: round1(data.seed.usersS), unit: 's', note: `${data.seed.users} users + user_stats rows (generate_series), counters set by UPDATE ... FROM unnest` });
       derived.push({ name: 'seeding: history posts', value: round1(data.seed.postsS), unit: 's', note: `${data.seed.posts} posts into posts + user_posts` });
     }
     notes.push(`completeness checked on ${data.users} sampled users (half followers of the celebrity, half of random authors): each one's home timeline against its followees' author timelines`);

@@ -97,8 +97,12 @@ export type OpKind = (typeof KINDS)[number];
 export const opName = (s: FeedStrategy, k: OpKind) => `${s}.${k}`;
 
 /** The operations, declared once: for each strategy, its four kinds on its path. */
+/** The users path profile views read (seed 001 "User Database (PostgreSQL)"); its PostgreSQL schema is named like the keyspace. */
+export const USERS_PATH = 'users.pg';
+
 export function fanOutOperations(o: FanOutOptions): OperationSpec[] {
-  return strategiesOf(o).flatMap((s) => KINDS.map((k) => ({ name: opName(s, k), path: FEED_PATH_IDS[s] })));
+  // Profile views read users.pg (profile + user_stats) and then the author's user_posts through the feed path.
+  return strategiesOf(o).flatMap((s) => KINDS.map((k) => ({ name: opName(s, k), path: k === 'profile' ? USERS_PATH : FEED_PATH_IDS[s] })));
 }
 
 /** Arrival rate of the segments, ops/s: posts + reads (celebrity posts ride on it, a handful per segment). */

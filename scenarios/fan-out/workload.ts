@@ -4,7 +4,7 @@
  *
  * Operations (per strategy s, on s's feed path): s.post (an ordinary author posts), s.celebrity_post
  * (thread 0 only, at the known moments of celebrityMoments()), s.home (a home-timeline read of
- * homeLimit entries by a uniform user), s.profile (an author's user timeline, "users view
+ * homeLimit entries by a uniform user), s.profile (users.pg profile with its counters, then the author's user timeline: "users view
  * profiles"). The arrival mix is postRate : readRate, reads split 2:1 home:profile (the 60:30
  * of DeathStarBench's social network, whose remaining 10% "compose" is our postRate). Which
  * strategy an arrival uses is the stage it falls in (stages labelled with a strategy; see
@@ -27,6 +27,7 @@
  * drain (finalDrainS) so verify() checks delivered feeds. What threads measure goes to Redis
  * (keys fo:<keyspace>:run:*) at close() for verify().
  */
+import { PgUsers } from '../../reference-impl/users/pg.js';
 import { Worker } from 'node:worker_threads';
 import { bindOperations, type Operation, type OperationFn, type Workload } from '../../engine/types.js';
 import { mulberry32 } from '../../engine/schedule.js';
@@ -124,7 +125,8 @@ export function runKeys(keyspace: string) {
  */
 export async function createWorkload(args: WorkloadArgs<FanOutOptions>, thread: { index: number; count: number }): Promise<Workload> {
   const o = args.options;
-  const clients = await openStoreClients(args.connections, ['redis', 'cassandra']);
+  const clients = await openStoreClients(args.connections, ['redis', 'cassandra', 'postgres'], { pgPoolSize: 4 });
+  const users = new PgUsers(clients.postgres!, { schema: o.keyspace });
   const strategies = strategiesOf(o);
   const feeds = new Map<FeedStrategy, CassandraRedisFeed>();
   for (const s of strategies) feeds.set(s, new CassandraRedisFeed(s, clients.cassandra!, clients.redis!, feedOptions(o)));
@@ -202,6 +204,9 @@ export async function createWorkload(args: WorkloadArgs<FanOutOptions>, thread: 
 
   async function profile(tS: number): Promise<void> {
     const a = rand() < 0.1 ? CELEBRITY : 1 + Math.floor(rand() * o.authors);
+    // "users view profiles": the profile with its counters (users.pg), then the author's latest posts (user_posts).
+    const p = await users.profile(a);
+    if (p === undefined) throw new Error(`fan-out: user ${a} has no users.pg profile (was the load phase run?)`);
     await feeds.get(strategyAt(tS))!.userPosts(a, 20);
   }
 

@@ -26,8 +26,10 @@ const SMALL = [
 ].flatMap(([k, v]) => ['-o', `${k}=${v}`]);
 
 after(async () => {
-  const c = await openStoreClients({ cassandra: resolveConnection('cassandra'), redis: resolveConnection('redis') }, ['cassandra', 'redis']);
+  const c = await openStoreClients({ cassandra: resolveConnection('cassandra'), redis: resolveConnection('redis'), postgres: resolveConnection('postgres') }, ['cassandra', 'redis', 'postgres']);
   await c.cassandra!.execute(`DROP KEYSPACE IF EXISTS ${KS}`);
+  // users.pg's schema is named like the keyspace.
+  await c.postgres!.query(`DROP SCHEMA IF EXISTS "${KS}" CASCADE`);
   await unlinkMatching(c.redis!, `fo:${KS}:*`);
   await c.close();
 });
