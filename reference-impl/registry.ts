@@ -13,6 +13,11 @@ import { pgDirectLikesPath } from './likes/pg-direct.js';
 import { pgFollowsPath } from './follows/pg.js';
 import { esSearchPath } from './search/es.js';
 import { mongoTextSearchPath } from './search/mongo-text.js';
+import { cassandraFollowsPath } from './follows/cassandra.js';
+import { redisCacheFollowsPath } from './follows/redis-cache.js';
+import { cassandraPostsPath } from './posts/cassandra.js';
+import { pgUsersPath } from './users/pg.js';
+import { fanoutReadPath, fanoutWritePath, hybridPath, redisTimelinePath } from './feed/index.js';
 
 export { PATH_FAMILIES, formatSeedSources, type PathFamilies, type PathFamily, type SeedSource, type StoragePath } from './path.js';
 
@@ -22,6 +27,14 @@ const PATHS: readonly StoragePath[] = [
   redisHashPath,
   pgDirectLikesPath,
   pgFollowsPath,
+  cassandraFollowsPath,
+  redisCacheFollowsPath,
+  fanoutWritePath,
+  redisTimelinePath,
+  fanoutReadPath,
+  hybridPath,
+  cassandraPostsPath,
+  pgUsersPath,
   esSearchPath,
   mongoTextSearchPath,
 ];
