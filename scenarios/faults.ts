@@ -343,7 +343,7 @@ export function analyseFaults(records: readonly FaultRecord[], series: readonly 
 
 /** The scenario checks that count what a store lost (names with "lost", "unaccounted" or "missing"). */
 export function lossChecks(checks: readonly ThresholdResult[]): ThresholdResult[] {
-  return checks.filter((c) => /lost|unaccounted|missing/i.test(`${c.metric} ${c.expression}`));
+  return checks.filter((c) => /lost|unaccounted|missing|not indexed/i.test(`${c.metric} ${c.expression}`));
 }
 
 /** One failed check per fault whose store did not come back (exit 1). */
