@@ -157,6 +157,6 @@ test('a store that is down is one line and exit 2, before any experiment starts'
 test('an unknown --only experiment is one line and exit 2', async () => {
   const r = await capbench(['claims', '--quick', '--only', 'likes-countr', '--out', join(tmp, 'only')]);
   assert.equal(r.code, 2);
-  const experiments = Object.keys((await loadRegister()).experiments);
+  const experiments = [...(await loadRegister()).experiments.keys()];
   assert.match(r.stderr, new RegExp(`^Cannot claims\\. No experiment "likes-countr" in the claims register\\. Experiments: ${experiments.join(', ')}\\.\\n$`));
 });
