@@ -97,8 +97,9 @@ describe('the exported script in the real k6', { skip: K6_SKIP }, () => {
     const r = await runK6({ bin: requireK6(), script, jsonOut: out });
     assert.equal(r.code, 0, r.stderrTail);
     const o = await readK6Output(out);
-    // k6's constant-arrival-rate starts an iteration at t=0 and at t=duration: rate x duration + 1 (k6 1.8.1, measured).
-    assert.equal(o.samples.length + o.dropped, RATE * SECONDS + 1);
+    // k6's constant-arrival-rate starts an iteration at t=0, and one at t=duration when it gets
+    // there before the stop (k6 1.8.1, measured: usually rate x duration + 1; on a busy machine rate x duration).
+    assertScheduled(o.samples.length + o.dropped, RATE * SECONDS);
     assert.equal(o.failures.length, 0);
     assert.ok(o.samples.every((s) => s.op === 'like'));
   });
@@ -119,7 +120,7 @@ describe('the exported script in the real k6', { skip: K6_SKIP }, () => {
     const merged = await mergeCommand(seg);
     const like = merged.operations.find((o) => o.name === 'like')!;
     assert.equal(like.count, parts[0]!.samples.length + parts[1]!.samples.length, 'every sample of both segments is in the merge');
-    assert.equal(like.count + dropped, RATE * SECONDS + 1, 'merged count equals the schedule (k6 runs rate x duration + 1, as in the whole run)');
+    assertScheduled(like.count + dropped, RATE * SECONDS, 'merged count equals the schedule');
     // The p99 of the pooled samples (nearest rank), against the merged HDR p99 (3 significant digits).
     const pooled = parts.flatMap((p) => p.samples.map((s) => s.ms)).sort((x, y) => x - y);
     const exact = pooled[Math.ceil(0.99 * pooled.length) - 1]!;
@@ -142,6 +143,12 @@ describe('the exported script in the real k6', { skip: K6_SKIP }, () => {
   });
 });
 
+
+/** `n` iterations ran for a schedule of `planned` (rate x duration): k6 adds the one at t = duration when it starts it in time. */
+function assertScheduled(n: number, planned: number, message = 'iterations of the schedule'): void {
+  assert.ok(n === planned || n === planned + 1, `${message}: ${n}, expected ${planned} or ${planned + 1}`);
+}
+
 test('k6 missing: --engine k6 is one line, exit 2, before any work', async () => {
   const r = await capbench(['run', 'viral-like-spike', '--engine', 'k6', '--duration', '1s'], { CAPBENCH_K6: '/nonexistent/k6' });
   assert.equal(r.code, 2);
@@ -158,7 +165,7 @@ test('run --engine k6: the usual results.json and report.html, marked generated 
     assert.equal(res.generator?.name, 'k6');
     assert.equal(res.generator?.via, 'http');
     const like = res.operations.find((o) => o.name === 'like')!;
-    assert.equal(like.count + res.rate.notStarted, 81, 'k6 ran the schedule (40/s x 2 s + 1)');
+    assertScheduled(like.count + res.rate.notStarted, 40 * 2, 'k6 ran the schedule (40/s x 2 s)');
     assert.equal(res.thresholds.find((t) => t.expression === 'likes lost == 0')?.passed, true, 'verify() ran on what k6 wrote');
     assert.ok(res.sections?.some((s) => s.id === 'generated-by-k6'));
     const html = await readFile(join(out, 'report.html'), 'utf8');
