@@ -13,6 +13,7 @@ import { waitForLazyFree } from '../common/redis.js';
 import { storeBytes, window, windowStats, mb } from '../common/figures.js';
 import { ViralLikeSpikeOptions, counterOptions, likeOperations, viralPostOf } from './options.js';
 import { spikeWindow } from './window.js';
+import { viralLikeSpikeSection } from './section.js';
 
 type O = ViralLikeSpikeOptions;
 /** The store whose footprint holds the counters: the path's first (and only) store. */
@@ -175,6 +176,8 @@ export const viralLikeSpike: Scenario<O> = {
       note: 'needs both paths: `npm run bench:like-paths` measures each one\'s highest sustained rate and gives the verdict',
     });
     notes.push(`viral post: ${viralPostOf(o)}; ${o.posts} posts, zipfian s=${o.zipfS}; spike share ${(w.share * 100).toFixed(0)}% of arrivals between ${w.fromS} s and ${w.toS} s`);
-    return { derived, claims, notes, checks };
+    const runS = outcome.schedule.stages.reduce((a, st) => a + st.durationS, 0);
+    const sections = [viralLikeSpikeSection({ path: o.path, acknowledged, stored: stored.likes, series: outcome.series, spike: w, runS })];
+    return { derived, claims, notes, checks, sections };
   },
 };
