@@ -16,6 +16,9 @@ import { registerServicesCommand } from './commands/services.js';
 import { registerCompareCommand } from './commands/compare.js';
 import { registerGateCommand } from './commands/gate.js';
 import { registerClaimsCommand } from './commands/claims.js';
+import { registerServeCommand } from './commands/serve.js';
+import { registerK6Commands } from './commands/k6.js';
+import { registerHttpBenchCommand } from './commands/http-bench.js';
 
 /** Build the commander program (exported for tests). */
 export function buildProgram(): Command {
@@ -35,6 +38,9 @@ export function buildProgram(): Command {
   registerCompareCommand(program);
   registerGateCommand(program);
   registerClaimsCommand(program);
+  registerServeCommand(program);
+  registerK6Commands(program);
+  registerHttpBenchCommand(program);
   return program;
 }
 

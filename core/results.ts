@@ -211,6 +211,43 @@ export const CostSchema = z.object({
 });
 export type Cost = z.infer<typeof CostSchema>;
 
+/** What one injected fault did and what it cost (issue 13; docs/faults.md). Times in s since the run phase began. */
+export const FaultResultSchema = z.object({
+  /** As given, e.g. "redis:kill@10s". */
+  spec: z.string(),
+  store: z.string(),
+  kind: z.string(),
+  /** Planned start and length, s. */
+  atS: z.number(),
+  forS: z.number().optional(),
+  delayMs: z.number().optional(),
+  /** How it acted, e.g. "capbench's local Redis 7.0.15 at 127.0.0.1:6479 (pid 123, ...)". */
+  target: z.string(),
+  /** What was done and when: "SIGSTOP", "SIGCONT", "SIGKILL", "clean stop", "started (answers again)", "delay 20 ms on", ... */
+  actions: z.array(z.object({ atS: z.number(), what: z.string(), ok: z.boolean(), error: z.string().optional() })),
+  /** When the fault's effect was lifted (resumed, started again, delay off), s; null when it never was. */
+  liftedAtS: z.number().nullable(),
+  /** Errors by kind from the fault's start until recovery (or the run's end). */
+  errorsByKind: z.record(z.string(), z.number().int()),
+  /** From the fault's start to the first error, s; null when none. */
+  timeToFirstErrorS: z.number().nullable(),
+  /** From the fault's start until the success rate and p99 were back within the pre-fault band for 2 s running, s; null when they never were. */
+  timeToRecoveryS: z.number().nullable(),
+  /** Set when a later fault began before this one's recovery (which is then judged on the later fault). */
+  interruptedBy: z.string().optional(),
+  /** The pre-fault band the recovery was judged against. */
+  band: z.object({ p99Ms: z.number().nullable(), successPct: z.number().nullable() }),
+  /** Operations that failed or timed out in that window. */
+  opsFailed: z.number().int(),
+  opsTimedOut: z.number().int(),
+  /** Scheduled operations that did not complete in that window (target minus completed, open loop), null in closed loop. */
+  opsShort: z.number().int().nullable(),
+  /** What the store lost, from the scenario's own verification (its "lost"/"unaccounted" checks). */
+  storeLoss: z.array(z.object({ check: z.string(), value: z.number().nullable(), unit: z.string(), note: z.string().optional() })),
+  notes: z.array(z.string()),
+});
+export type FaultResult = z.infer<typeof FaultResultSchema>;
+
 /** One cell of a scenario table: text, a number (rendered with the report's number format), or empty. */
 export const ScenarioCellSchema = z.union([z.string(), z.number(), z.null()]);
 
@@ -336,8 +373,15 @@ export const RunResultSchema = z.object({
   claims: z.array(ClaimResultSchema),
   /** The scenario's own sections (absent when it has none, and in files written before sections existed). */
   sections: z.array(ScenarioSectionSchema).optional(),
+  /**
+   * Who generated the run phase and how it reached the stores, when not capbench's own engine at
+   * driver level (issue 12): `capbench run --via http`, `--engine k6`, `capbench merge`. Absent: capbench, driver.
+   */
+  generator: z.object({ name: z.enum(['capbench', 'k6']), version: z.string(), via: z.enum(['driver', 'http', 'redis']) }).optional(),
   /** Projected cloud cost at a named scale (absent when no --scale was given, and in v1 files). */
   cost: CostSchema.optional(),
+  /** Faults injected during the run (absent when none). */
+  faults: z.array(FaultResultSchema).optional(),
   notes: z.array(z.string()),
 });
 export type RunResult = z.infer<typeof RunResultSchema>;

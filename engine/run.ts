@@ -55,6 +55,10 @@ export interface RunLoadOptions {
    * workload must bind exactly these, by name and path, or the run stops before it starts.
    */
   expect?: readonly OperationSpec[];
+  /** Called once when the run phase's clock starts (epoch ms of t = 0 of the series): faults are timed from it. */
+  onStart?: (startEpochMs: number) => void;
+  /** Errors by kind of each second (t since the run phase began) as threads report them: faults are analysed with it. */
+  onErrors?: (sec: number, errors: Record<string, number>) => void;
 }
 
 /** Shortfall beyond which a run is flagged: achieved below 95% of the target rate. */
@@ -89,7 +93,10 @@ export async function runLoad(ref: WorkloadRef, plan: LoadPlan, opts: RunLoadOpt
   const onTick = (index: number, tick: ThreadTick) => {
     ticks.set(index, tick);
     agg?.addDeltas(tick.deltas);
-    for (const d of tick.deltas) for (const v of Object.values(d.errors)) errorsSoFar += v;
+    for (const d of tick.deltas) {
+      for (const v of Object.values(d.errors)) errorsSoFar += v;
+      if (opts.onErrors && Object.keys(d.errors).length) opts.onErrors(d.sec, d.errors);
+    }
   };
 
   let startEpochMs = 0;
@@ -119,6 +126,7 @@ export async function runLoad(ref: WorkloadRef, plan: LoadPlan, opts: RunLoadOpt
       try {
         declare(specsOf(workload), 0);
         startEpochMs = performance.timeOrigin + performance.now() + 20;
+        opts.onStart?.(startEpochMs);
         const schedule = fullSchedule ? new ArrivalSchedule(plan.stages, plan.arrival, 1, 0, plan.seed) : undefined;
         summaries.push(await runThread(workload, { ...plan, schedule, startEpochMs }, (t) => onTick(0, t), opts.signal));
       } finally {
@@ -172,6 +180,7 @@ export async function runLoad(ref: WorkloadRef, plan: LoadPlan, opts: RunLoadOpt
       const abortAll = () => workers.forEach((w) => w.postMessage({ type: 'abort' }));
       opts.signal?.addEventListener('abort', abortAll, { once: true });
       startEpochMs = performance.timeOrigin + performance.now() + 50;
+      opts.onStart?.(startEpochMs);
       workers.forEach((w) => w.postMessage({ type: 'start', startEpochMs }));
       const results = await Promise.allSettled(done);
       // Belt and braces: a thread that reported (or failed) must not outlive the run.
@@ -188,6 +197,7 @@ export async function runLoad(ref: WorkloadRef, plan: LoadPlan, opts: RunLoadOpt
   if (!agg) throw new CapbenchError('internal: no thread declared its operations.');
   for (const s of summaries) {
     agg.addDeltas(s.deltas);
+    if (opts.onErrors) for (const d of s.deltas) if (Object.keys(d.errors).length) opts.onErrors(d.sec, d.errors);
     agg.addTotals(s.totals);
   }
   agg.settle(Number.MAX_SAFE_INTEGER, true);

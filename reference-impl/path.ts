@@ -13,6 +13,10 @@ import type { StoreName } from '../core/target.js';
 import type { StoreClients, StoreClientTypes } from '../targets/clients.js';
 import type { LikeCounter, LikeCounterOptions } from './likes/types.js';
 import type { FollowGraph, FollowGraphOptions } from './follows/types.js';
+import type { PostSearch, PostSearchOptions } from './search/types.js';
+import type { Feed, FeedOptions } from './feed/types.js';
+import type { PostStore, PostStoreOptions } from './posts/types.js';
+import type { UserStore, UserStoreOptions } from './users/types.js';
 
 /** Every family: the contract its paths implement and the options they accept when opened. */
 export interface PathFamilies {
@@ -20,11 +24,19 @@ export interface PathFamilies {
   likes: { impl: LikeCounter; options: LikeCounterOptions };
   /** Follow graphs with counters (seed 000, "Follows System"; 001/004 social graph). */
   follows: { impl: FollowGraph; options: FollowGraphOptions };
+  /** Post search: Elasticsearch, MongoDB text index (seed 000, "Elasticsearch Storage Optimization Strategy"). */
+  search: { impl: PostSearch; options: PostSearchOptions };
+  /** Home timelines: fan-out on write, on read, hybrid (seeds 001/004 "Fan-out on Write", 003 "The Hybrid Approach"). */
+  feed: { impl: Feed; options: FeedOptions };
+  /** Posts by id and per author (seed 001 "Post Database (Cassandra)"). */
+  posts: { impl: PostStore; options: PostStoreOptions };
+  /** Users and their counters (seed 001 "User Database (PostgreSQL)"). */
+  users: { impl: UserStore; options: UserStoreOptions };
 }
 /** A family name, e.g. "likes". */
 export type PathFamily = keyof PathFamilies;
 /** The family names, in the order `capbench paths` lists them. */
-export const PATH_FAMILIES: readonly PathFamily[] = ['likes', 'follows'];
+export const PATH_FAMILIES: readonly PathFamily[] = ['likes', 'follows', 'feed', 'posts', 'users', 'search'];
 
 /** Where a path comes from: a seed document (../shared/seeds, by number) and its section. */
 export interface SeedSource {

@@ -15,6 +15,13 @@ import { batchSyncLikesPath } from './likes/batch-sync.js';
 import { hotColdLikesPath } from './likes/hot-cold.js';
 import { perUserLikesPath } from './likes/per-user.js';
 import { pgFollowsPath } from './follows/pg.js';
+import { esSearchPath } from './search/es.js';
+import { mongoTextSearchPath } from './search/mongo-text.js';
+import { cassandraFollowsPath } from './follows/cassandra.js';
+import { redisCacheFollowsPath } from './follows/redis-cache.js';
+import { cassandraPostsPath } from './posts/cassandra.js';
+import { pgUsersPath } from './users/pg.js';
+import { fanoutReadPath, fanoutWritePath, hybridPath, redisTimelinePath } from './feed/index.js';
 
 export { PATH_FAMILIES, formatSeedSources, type PathFamilies, type PathFamily, type SeedSource, type StoragePath } from './path.js';
 
@@ -28,6 +35,16 @@ const PATHS: readonly StoragePath[] = [
   hotColdLikesPath,
   perUserLikesPath,
   pgFollowsPath,
+  cassandraFollowsPath,
+  redisCacheFollowsPath,
+  fanoutWritePath,
+  redisTimelinePath,
+  fanoutReadPath,
+  hybridPath,
+  cassandraPostsPath,
+  pgUsersPath,
+  esSearchPath,
+  mongoTextSearchPath,
 ];
 
 /**

@@ -3,6 +3,7 @@
  * per-operation table, thresholds, claims and footprint totals. Text from the result is
  * escaped so that it can neither inject HTML nor break a table.
  */
+import { FAULT_COLUMNS, faultLegend, faultNotes, faultRows } from './faults.js';
 import type { RunResult } from '../core/results.js';
 import {
   formatCell,
@@ -166,6 +167,19 @@ export function renderMarkdown(result: RunResult): string {
     out.push('</details>');
     out.push('');
     out.push(`_${md(priceCaveat(r.cost))}_`);
+    out.push('');
+  }
+
+  if (r.faults && r.faults.length > 0) {
+    out.push('### Faults');
+    out.push('');
+    out.push(`| ${FAULT_COLUMNS.join(' | ')} |`);
+    out.push(`|${FAULT_COLUMNS.map(() => '---').join('|')}|`);
+    for (const row of faultRows(r.faults)) out.push(`| ${row.map((c) => md(c)).join(' | ')} |`);
+    out.push('');
+    out.push(`_${md(faultLegend(r.faults))}_`);
+    out.push('');
+    for (const n of faultNotes(r.faults)) out.push(`- ${code(n.spec)}: ${mdItem(n.text)}`);
     out.push('');
   }
 

@@ -104,6 +104,14 @@ export function renderTerminalSummary(result: RunResult, opts: TerminalSummaryOp
     }
   }
 
+  for (const f of r.faults ?? []) {
+    const errs = Object.entries(f.errorsByKind).map(([k, v]) => `${t(k)} ${fmtNum(v)}`).join(', ') || 'no errors';
+    const rec = f.timeToRecoveryS === null ? (f.interruptedBy ? `not recovered before ${t(f.interruptedBy)}` : 'NOT RECOVERED') : `recovered after ${fmtNum(f.timeToRecoveryS)} s`;
+    const loss = f.storeLoss.map((l) => `${t(l.check.replace(/\s*==\s*0$/, ''))} ${l.value === null ? '?' : fmtNum(l.value)}`).join(', ');
+    const line = `  fault ${t(f.spec)}: ${errs}; ${rec}${loss ? `; ${loss}` : ''}`;
+    lines.push(f.timeToRecoveryS === null && !f.interruptedBy ? paint('red', line) : line);
+  }
+
   if (r.footprint.after.length > 0) {
     const parts = r.footprint.after.map((a) => {
       const b = r.footprint.before.find((f) => f.store === a.store);

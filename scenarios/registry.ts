@@ -5,10 +5,14 @@ import { UsageError } from '../core/errors.js';
 import type { AnyScenario } from './types.js';
 import { viralLikeSpike } from './viral-like-spike/index.js';
 import { followQueries } from './follow-queries/index.js';
+import { search } from './search/index.js';
+import { fanOut } from './fan-out/index.js';
 
 export const SCENARIOS: Readonly<Record<string, AnyScenario>> = {
   [viralLikeSpike.id]: viralLikeSpike,
   [followQueries.id]: followQueries,
+  [search.id]: search,
+  [fanOut.id]: fanOut,
 };
 
 /**

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { CapbenchError, UsageError, describeError, redactUrl } from '../core/errors.js';
-import { SCHEMA_VERSION, type RunResult, type Stage, type ScenarioSection, type ThresholdResult } from '../core/results.js';
+import { SCHEMA_VERSION, type FaultResult, type RunResult, type Stage, type ScenarioSection, type ThresholdResult } from '../core/results.js';
 import type { Connection, Footprint, StoreName } from '../core/target.js';
 import { runLoad, type LoadProgress, type LoadOutcome } from '../engine/run.js';
 import { machineInfo } from '../engine/machine.js';
@@ -15,6 +15,8 @@ import { getTarget } from '../targets/registry.js';
 import { isLoopbackHost } from '../targets/local/net.js';
 import type { RunSettings } from './settings.js';
 import type { ScenarioContext } from './types.js';
+import { analyseFaults, lossChecks, persistenceNotes, prepareFaults, recoveryChecks, startFaultTimeline, type FaultTimeline } from './faults.js';
+import type { HttpVia } from '../service/client.js';
 
 /** capbench's own version, for results.json. */
 export const CAPBENCH_VERSION = '0.1.0';
@@ -27,6 +29,15 @@ export interface RunRequest {
   /** Called once the run phase is about to start, with the resolved plan (for the progress bar). */
   onRunStart?: (info: { totalS: number; stages: Stage[]; loop: 'open' | 'closed' }) => void;
   signal?: AbortSignal;
+  /** Called once the targets answered and the faults are prepared, before any work (e.g. create the output directory). */
+  onReady?: () => Promise<void>;
+  /** `--via http`: the workload drives the reference service at this URL (service/client.ts). */
+  via?: HttpVia;
+  /**
+   * Another load generator for the run phase (`--engine k6`, k6/engine.ts): called instead of
+   * the engine's runLoad, after the load phase; resolves with the same measured shape.
+   */
+  runPhase?: () => Promise<LoadOutcome>;
 }
 
 /**
@@ -75,26 +86,44 @@ export async function runScenario(req: RunRequest): Promise<RunResult> {
   const notes: string[] = [];
   const { connections, targets } = await connectTargets(s);
   const ctx: ScenarioContext = { connections, log: req.log };
+  // Faults: how each will act, refused in one line before any work when its target cannot take it.
+  const prepared = s.faults.length ? await prepareFaults(s.faults, connections) : undefined;
+  const persistence = prepared ? await persistenceNotes(s.faults, connections) : new Map<string, string>();
+  let timeline: FaultTimeline | undefined;
+  try {
+    await req.onReady?.();
+  } catch (err) {
+    await prepared?.close();
+    throw err;
+  }
+  const errorsBySec = new Map<number, Record<string, number>>();
 
   req.log(`load phase: ${scenario.id} (${operations.map((o) => o.path).filter((p, i, a) => a.indexOf(p) === i).join(', ')})`);
+  let interrupted: string | undefined;
   try {
-    await scenario.reset(options, ctx);
+    if ((await untilAborted(scenario.reset(options, ctx), req.signal)) === ABORTED) interrupted = 'reset';
   } catch (err) {
+    await prepared?.close();
     throw wrapPhase('reset', err);
   }
-  const baseline = await footprints(connections, notes, 'after reset');
+  const baseline = interrupted ? [] : await footprints(connections, notes, 'after reset');
   try {
-    await scenario.seed(options, ctx);
+    if (!interrupted && (await untilAborted(scenario.seed(options, ctx), req.signal)) === ABORTED) interrupted = 'seed';
   } catch (err) {
+    await prepared?.close();
     throw wrapPhase('seed', err);
   }
-  const before = await footprints(connections, notes, 'before the run');
+  const before = interrupted ? [] : await footprints(connections, notes, 'before the run');
 
   req.onRunStart?.({ totalS: s.durationS ?? totalDurationS(stages), stages, loop: s.loop });
   let outcome: LoadOutcome;
   try {
-    outcome = await runLoad(
-      { moduleUrl: scenario.workloadModule, args: { options, connections, stages, seed: s.seed } },
+    outcome = interrupted
+      ? notRun(s, String(req.signal?.reason ?? 'interrupted'), interrupted)
+      : req.runPhase
+        ? await req.runPhase()
+        : await runLoad(
+      { moduleUrl: scenario.workloadModule, args: { options, connections: prepared?.connections ?? connections, stages, seed: s.seed, ...(req.via ? { via: req.via } : {}) } },
       {
         loop: s.loop,
         stages,
@@ -108,19 +137,46 @@ export async function runScenario(req: RunRequest): Promise<RunResult> {
         opTimeoutS: s.opTimeoutS,
         seed: s.seed,
       },
-      { expect: operations, onProgress: req.onProgress, signal: req.signal },
+      {
+        expect: operations,
+        onProgress: req.onProgress,
+        signal: req.signal,
+        ...(prepared
+          ? {
+              onStart: (epochMs: number) => {
+                timeline = startFaultTimeline(prepared, epochMs, req.log);
+                // Ctrl-C lifts a pause or a delay at once, so that in-flight operations end within seconds.
+                req.signal?.addEventListener('abort', () => void timeline?.liftNow(), { once: true });
+              },
+              onErrors: (sec: number, errors: Record<string, number>) => {
+                const into = errorsBySec.get(sec) ?? {};
+                for (const [k, v] of Object.entries(errors)) into[k] = (into[k] ?? 0) + v;
+                errorsBySec.set(sec, into);
+              },
+            }
+          : {}),
+      },
     );
   } catch (err) {
+    if (timeline) await timeline.finish();
+    else await prepared?.close();
     throw wrapPhase('run', err);
   }
-  const after = await footprints(connections, notes, 'after the run');
+  // Lift what is still on and start a store a fault left down, so that verify can count what it kept.
+  const faultRecords = timeline ? await timeline.finish() : [];
+  await prepared?.close();
+  const after = interrupted ? [] : await footprints(connections, notes, 'after the run');
 
   let derived: RunResult['footprint']['derived'] = [];
   let claims: RunResult['claims'] = [];
   let checks: ThresholdResult[] = [];
   let sections: ScenarioSection[] = [];
   try {
-    const v = await scenario.verify(options, ctx, { outcome, footprint: { baseline, before, after } });
+    if (interrupted) throw new Error(`the run was interrupted during the ${interrupted} phase`);
+    // After an interrupt in the run phase, verification still gets a few seconds to count what the stores kept.
+    const verified = await untilAborted(scenario.verify(options, ctx, { outcome, footprint: { baseline, before, after } }), req.signal, VERIFY_GRACE_MS);
+    if (verified === ABORTED) throw new Error(`interrupted while verifying (or verification took longer than ${VERIFY_GRACE_MS / 1000} s after the interrupt)`);
+    const v = verified;
     derived = v.derived;
     claims = v.claims;
     checks = v.checks;
@@ -131,6 +187,20 @@ export async function runScenario(req: RunRequest): Promise<RunResult> {
   }
   if (targets.some((t) => t.standInFor)) {
     for (const t of targets.filter((x) => x.standInFor)) notes.push(`${t.store} is ${t.product}, a stand-in for ${t.standInFor}: its figures are not ${t.standInFor}'s`);
+  }
+  let faults: FaultResult[] | undefined;
+  if (prepared) {
+    faults = analyseFaults(faultRecords, outcome.series, errorsBySec, lossChecks(checks));
+    for (const f of faults) {
+      const p = persistence.get(f.spec);
+      if (p) f.notes.push(p);
+    }
+    checks = [...checks, ...recoveryChecks(faults)];
+  }
+  // Every time chart marks the faults: the scenario's own line charts over time since the run began too.
+  if (faults && faults.length) {
+    const marks = faults.map((f) => ({ x: f.actions.find((a) => a.ok)?.atS ?? f.atS, label: f.spec }));
+    for (const sec of sections) for (const c of sec.charts) if (c.kind === 'line' && /time|since|\(s\)/i.test(c.xLabel)) c.markers = [...(c.markers ?? []), ...marks];
   }
   if (s.loop === 'closed') notes.push('closed loop: latency equals service time, and a slow target lowers the offered rate (coordinated omission); use open loop for latency under a given arrival rate');
 
@@ -162,10 +232,61 @@ export async function runScenario(req: RunRequest): Promise<RunResult> {
         }),
       ],
     },
-    thresholds: [...evaluateThresholds(thresholds, outcome.operations), ...checks],
+    thresholds: [...(interrupted ? [] : evaluateThresholds(thresholds, outcome.operations)), ...checks],
     claims,
+    ...(faults ? { faults } : {}),
     ...(sections.length > 0 ? { sections } : {}),
     notes,
+  };
+}
+
+const ABORTED = Symbol('aborted');
+/** How long verification may run once the run was interrupted, ms. */
+const VERIFY_GRACE_MS = 5000;
+
+/**
+ * `p`, or ABORTED as soon as `signal` aborts (when it already has: at once, or after `graceMs` when given): Ctrl-C or SIGTERM
+ * in the load phase or in verification ends the command within seconds (issue 13); the
+ * abandoned work is left to finish or fail on its own while the partial results are written.
+ */
+async function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined, graceMs?: number): Promise<T | typeof ABORTED> {
+  if (!signal) return p;
+  if (signal.aborted) {
+    p.catch(() => undefined);
+    if (graceMs === undefined) return ABORTED;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<typeof ABORTED>((resolve) => (timer = setTimeout(() => resolve(ABORTED), graceMs)));
+    try {
+      return await Promise.race([p, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  let onAbort!: () => void;
+  const aborted = new Promise<typeof ABORTED>((resolve) => (onAbort = () => resolve(ABORTED)));
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await Promise.race([p, aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    p.catch(() => undefined);
+  }
+}
+
+/** The outcome of a run phase that never started (interrupted in the load phase): nothing measured, status aborted. */
+function notRun(s: RunSettings, reason: string, phase: string): LoadOutcome {
+  const now = new Date().toISOString();
+  const none = { count: 0, min: null, mean: null, p50: null, p90: null, p99: null, p999: null, max: null };
+  return {
+    operations: [],
+    series: [],
+    rate: { targetOpsPerSec: null, achievedOpsPerSec: 0, notStarted: 0, flagged: true, reasons: [`the run was aborted during the ${phase} phase, before any operation: ${reason}`] },
+    harness: { eventLoopLagMs: none, cpuPct: { mean: 0, max: 0 }, bottleneck: false, notes: [] },
+    schedule: { arrival: s.arrival, stages: s.stages, warmupS: s.warmupS, ...(s.concurrency !== undefined ? { concurrency: s.concurrency } : {}), workers: s.workers, maxInFlight: s.maxInFlight },
+    startedAt: now,
+    endedAt: now,
+    aborted: true,
+    abortReason: `${reason} during the ${phase} phase`,
   };
 }
 

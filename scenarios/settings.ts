@@ -14,6 +14,7 @@ import { UsageError } from '../core/errors.js';
 import type { Stage } from '../core/results.js';
 import { STORES, type Connection, type StoreName } from '../core/target.js';
 import { parseDurationS, parseStages } from '../core/units.js';
+import { FaultListSchema, checkFaultPlan, type FaultSpec } from '../core/faults.js';
 import type { Arrival } from '../engine/schedule.js';
 import { totalDurationS } from '../engine/schedule.js';
 import { parseThreshold, type Threshold } from '../engine/thresholds.js';
@@ -116,12 +117,17 @@ export const RunSettingsLayer = z
     urls: z.object(Object.fromEntries(STORES.map((s) => [s, Url.optional()])) as Record<StoreName, z.ZodOptional<typeof Url>>).strict().optional(),
     /** Allow targets that are not on loopback. */
     allowRemote: z.boolean().optional(),
+    /** Faults to inject during the run (core/faults.ts), e.g. ["redis:kill@10s", "redis:restart@12s"]. */
+    faults: FaultListSchema.optional(),
   })
   .strict();
 /** A layer as given (before validation). */
 export type RunSettingsLayerInput = z.input<typeof RunSettingsLayer>;
 /** A layer after validation: durations in seconds, stages parsed. */
 export type RunSettingsLayerValue = z.output<typeof RunSettingsLayer>;
+
+/** The shortest round trip assumed on loopback, s (0.1 ms): the floor of the rate/in-flight check. */
+const LOOPBACK_ROUND_TRIP_S = 0.0001;
 
 /** Defaults that are the harness's own, not a scenario's. */
 export const HARNESS_DEFAULTS = { arrival: 'constant' as Arrival, loop: 'open' as const, workers: 1, maxInFlight: 10_000, opTimeoutS: 10, seed: 1 };
@@ -146,6 +152,7 @@ function fieldName(source: LayerSource, path: readonly PropertyKey[]): string {
   if (source.kind === 'flags') {
     if (key === 'urls' && path[1] !== undefined) return `--${String(path[1])}-url`;
     if (key === 'thresholds') return '--threshold';
+    if (key === 'faults') return '--fault';
     if (key === 'options') return '-o';
     return `--${kebab(key)}`;
   }
@@ -168,7 +175,7 @@ export function parseLayer(raw: unknown, source: LayerSource): RunSettingsLayerV
   if (source.kind === 'file') throw new UsageError(`Scenario file ${fieldName(source, issue.path)}: ${issue.message.replace(/\.$/, '')}.`);
   const name = fieldName(source, issue.path);
   const given = ` "${String(valueAt(raw, issue.path))}"`;
-  if (issue.path[0] === 'stages' && source.kind === 'flags') throw new UsageError(`${issue.message}.`);
+  if ((issue.path[0] === 'stages' || issue.path[0] === 'faults') && source.kind === 'flags') throw new UsageError(`${issue.path[0] === 'faults' ? 'Bad --fault: ' : ''}${issue.message.replace(/\.$/, '')}.`);
   throw new UsageError(`Bad ${name}${given}: ${issue.message.replace(/\.$/, '')}.`);
 }
 
@@ -231,6 +238,8 @@ export interface RunSettings {
   seed: number;
   thresholds: Threshold[];
   allowRemote: boolean;
+  /** Faults to inject, sorted by start time, checked against the run (core/faults.ts); empty for none. */
+  faults: FaultSpec[];
 }
 
 /** The layers to merge, highest first; any may be absent. */
@@ -310,6 +319,22 @@ export function resolveRunSettings(scenario: AnyScenario, layers: SettingsLayers
   const connections: Partial<Record<StoreName, Connection>> = {};
   for (const store of scenarioStores(scenario, options)) connections[store] = resolveConnection(store, urls[store]);
 
+  // A rate the in-flight cap cannot carry even at a loopback round trip (Little's law: in flight = rate x latency).
+  const maxInFlight = first('maxInFlight') ?? HARNESS_DEFAULTS.maxInFlight;
+  const peakRate = loop === 'open' ? Math.max(...stages.map((st) => Math.max(st.rate, st.fromRate ?? 0))) : 0;
+  if (peakRate * LOOPBACK_ROUND_TRIP_S > maxInFlight) {
+    throw new UsageError(`A peak rate of ${peakRate} ops/s cannot be carried with at most ${maxInFlight} operations in flight (it needs ${Math.ceil(peakRate * LOOPBACK_ROUND_TRIP_S)} even at a 0.1 ms round trip).`, {
+      hint: 'Raise --max-in-flight or lower the rate.',
+    });
+  }
+
+  const faults = checkFaultPlan(first('faults') ?? [], runS);
+  for (const f of faults) {
+    if (!connections[f.store]) {
+      throw new UsageError(`Fault ${f.spec} names ${f.store}, which ${scenario.id} does not use with these options.`, { hint: `It uses: ${Object.keys(connections).join(', ')}.` });
+    }
+  }
+
   return {
     scenario,
     options,
@@ -321,10 +346,11 @@ export function resolveRunSettings(scenario: AnyScenario, layers: SettingsLayers
     ...(loop === 'closed' ? { concurrency, durationS: runS } : {}),
     warmupS,
     workers: first('workers') ?? HARNESS_DEFAULTS.workers,
-    maxInFlight: first('maxInFlight') ?? HARNESS_DEFAULTS.maxInFlight,
+    maxInFlight,
     opTimeoutS: first('opTimeout') ?? HARNESS_DEFAULTS.opTimeoutS,
     seed: first('seed') ?? HARNESS_DEFAULTS.seed,
     thresholds,
     allowRemote: first('allowRemote') ?? false,
+    faults,
   };
 }

@@ -11,6 +11,7 @@ import type { ClaimResult, DerivedFigure, ScenarioSection, Stage, ThresholdResul
 import type { LoadOutcome } from '../engine/run.js';
 import type { OperationSpec } from '../engine/types.js';
 import { storesOf, type PathFamily } from '../reference-impl/registry.js';
+import type { HttpVia } from '../service/client.js';
 
 /** What every phase gets: resolved connections of the stores the scenario uses, a logger. */
 export interface ScenarioContext {
@@ -43,6 +44,8 @@ export interface WorkloadArgs<O> {
   connections: Partial<Record<StoreName, Connection>>;
   stages: Stage[];
   seed: number;
+  /** `--via http`: drive the reference service at this URL instead of the stores (service/client.ts). */
+  via?: HttpVia;
 }
 
 /** A built-in scenario. `O` is its validated options object. */
@@ -59,6 +62,12 @@ export interface Scenario<O extends Record<string, unknown> = Record<string, unk
    * test/scenarios/smoke.test.ts, runs every allowed path with them for a second at a low rate).
    */
   smokeOptions: Record<string, unknown>;
+  /**
+   * Set when the scenario runs over HTTP (`--via http`, issue 12): the options each of its paths
+   * is opened with in the reference service (key prefix, schema, bucket size, ...). Its workload
+   * then honours WorkloadArgs.via. Unset: `--via http` is refused, naming the scenario.
+   */
+  http?: { pathOptions(o: O): Record<string, unknown> };
   /** Options schema with defaults: options.parse({}) gives the defaults. */
   options: z.ZodType<O>;
   /**

@@ -5,6 +5,7 @@
  * Adding a store: one import line and one entry line below (the slots are marked).
  */
 import { UsageError } from '../core/errors.js';
+import { portOffset, shiftUrlPort } from './local/paths.js';
 import { STORES, type Connection, type LocalService, type StoreName, type TargetModule } from '../core/target.js';
 import { postgresTarget } from './postgres/index.js';
 import { redisTarget } from './redis/index.js';
@@ -70,7 +71,7 @@ export function resolveConnection(store: StoreName, urlFlag?: string, env: NodeJ
   const mod = getTarget(store);
   const flag = urlFlag?.trim();
   const fromEnv = env[mod.urlEnv]?.trim();
-  const [url, source] = flag ? [flag, `--${store}-url`] : fromEnv ? [fromEnv, mod.urlEnv] : [mod.defaultUrl, 'the default'];
+  const [url, source] = flag ? [flag, `--${store}-url`] : fromEnv ? [fromEnv, mod.urlEnv] : [localDefaultUrl(store, env), 'the default'];
   try {
     return mod.parseUrl(url);
   } catch (err) {
@@ -79,4 +80,24 @@ export function resolveConnection(store: StoreName, urlFlag?: string, env: NodeJ
     }
     throw err;
   }
+}
+
+/** Stores whose local server honours CAPBENCH_PORT_OFFSET (the others keep their default port). */
+export const PORT_OFFSET_STORES: readonly StoreName[] = ['redis', 'postgres'];
+
+/**
+ * The default URL of a store's local server: its defaultUrl with the port shifted by
+ * CAPBENCH_PORT_OFFSET (targets/local/paths.ts; a private set of servers, docs/faults.md).
+ * @throws UsageError when CAPBENCH_PORT_OFFSET is not a whole number from 0 to 20000.
+ */
+export function localDefaultUrl(store: StoreName, env: NodeJS.ProcessEnv = process.env): string {
+  const mod = getTarget(store);
+  let offset: number;
+  try {
+    offset = portOffset(env);
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}.`, { hint: 'Unset it, or give e.g. CAPBENCH_PORT_OFFSET=100 for a private set of servers.' });
+  }
+  if (offset === 0 || !PORT_OFFSET_STORES.includes(store)) return mod.defaultUrl;
+  return shiftUrlPort(mod.defaultUrl, mod.parseUrl(mod.defaultUrl).port, offset);
 }

@@ -9,6 +9,7 @@
  * failed thresholds); 1 an experiment failed or was interrupted (the partial register is still
  * written); 2 bad input (register, --only, URLs) or a store that is down, before anything runs.
  */
+import { checkOutDir } from '../../core/out-dir.js';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { EXIT, UsageError, type ExitCode } from '../../core/errors.js';
@@ -52,6 +53,7 @@ const runDir = (experiment: string) => `runs/${experiment}`;
  *   before any experiment starts; exit 2.
  */
 export async function claimsCommand(flags: ClaimsFlags, signal?: AbortSignal): Promise<ClaimsCommandOutcome> {
+  if (flags.out !== undefined) await checkOutDir(flags.out);
   const register = await loadRegister(flags.register);
   const only = flags.only === undefined ? undefined : flags.only.split(',').map((s) => s.trim()).filter(Boolean);
   if (only !== undefined && only.length === 0) throw new UsageError('--only names no experiment.', { hint: `Give a comma-separated list of: ${[...register.experiments.keys()].join(', ')}.` });

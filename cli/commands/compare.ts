@@ -1,4 +1,5 @@
 /** `capbench compare <a> <b> [more...]`: every run against the first, with noise; compare.html and compare.md. */
+import { checkOutDir } from '../../core/out-dir.js';
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -44,6 +45,7 @@ export async function compareCommand(
   opts: { color?: boolean } = {},
 ): Promise<{ comparison: MultiComparison; html: string; markdown: string; terminal: string }> {
   const limits = parseLimits(flags.maxRegression, COMPARE_DEFAULT_LIMITS);
+  if (flags.out !== undefined) await checkOutDir(flags.out);
   const runs = await loadRuns(files);
   const comparison = compareMany(runs, { limits });
   const outDir = flags.out !== undefined ? resolve(flags.out) : await besideResults(files[files.length - 1]!);

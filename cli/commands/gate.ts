@@ -1,4 +1,5 @@
 /** `capbench gate --baseline <base> <current>`: exit 1 on a significant regression; gate.md and gate-junit.xml. */
+import { checkOutDir } from '../../core/out-dir.js';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { GATE_DEFAULT_LIMITS, loadRuns, parseLimits } from '../../reports/compare/index.js';
@@ -27,6 +28,7 @@ export interface GateFlags {
  */
 export async function gateCommand(current: string, flags: GateFlags, opts: { color?: boolean } = {}): Promise<{ gate: GateResult; markdown: string; junit: string; terminal: string }> {
   const limits = parseLimits(flags.maxRegression, GATE_DEFAULT_LIMITS);
+  if (flags.out !== undefined) await checkOutDir(flags.out);
   const [baseline, run] = await loadRuns([flags.baseline, current]);
   const gate = evaluateGate(baseline!, run!, limits);
   const outDir = flags.out !== undefined ? resolve(flags.out) : await besideResults(current);

@@ -1,4 +1,5 @@
 /** `capbench report <results.json|dir>`: re-render the reports from a results file. */
+import { checkOutDir } from '../../core/out-dir.js';
 import { dirname, resolve } from 'node:path';
 import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
@@ -24,6 +25,7 @@ export interface ReportOptions {
  */
 export async function reportCommand(input: string, opts: ReportOptions): Promise<{ html?: string; markdown?: string; junit?: string; summary: string }> {
   const formats = parseReportFormats(opts.format ?? 'html,markdown,junit');
+  if (opts.out !== undefined) await checkOutDir(opts.out);
   const cost = opts.scale !== undefined || opts.priceBook !== undefined ? await loadCostInputs(opts) : undefined;
   const loaded = await loadResults(input);
   const result = cost ? withCost(loaded, { ...cost, scale: cost.scale ?? loaded.cost?.scale }) : loaded;

@@ -3,8 +3,9 @@
  * commander registration. Writes DIR/results.json and DIR/report.html (plus summary.md,
  * junit.xml), a journal as it goes, and keeps partial results on Ctrl-C or a fault midway.
  */
-import { appendFile, mkdir } from 'node:fs/promises';
+import { appendFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { checkOutDir, prepareOutDir } from '../../core/out-dir.js';
 import { Command, Option } from 'commander';
 import { EXIT, UsageError, type ExitCode } from '../../core/errors.js';
 import type { RunResult } from '../../core/results.js';
@@ -18,6 +19,10 @@ import { onInterrupt } from '../interrupt.js';
 import { addStoreUrlOptions, type StoreUrlFlags } from '../store-urls.js';
 import { loadCostInputs, withCost } from './cost.js';
 import { createProgress } from '../progress.js';
+import { checkHttpSupport, httpOverheadSection, startRunService } from './via-http.js';
+import { prepareK6Engine } from '../../k6/engine.js';
+import { markK6 } from './k6.js';
+import { K6_VERSION } from '../../targets/k6/index.js';
 
 /** Flags of `capbench run`, as commander hands them over (strings where the user typed them). */
 export interface RunFlags extends StoreUrlFlags {
@@ -36,6 +41,8 @@ export interface RunFlags extends StoreUrlFlags {
   opTimeout?: string;
   seed?: string;
   threshold?: string[];
+  /** Fault specs, repeatable (core/faults.ts), e.g. redis:kill@10s. */
+  fault?: string[];
   format?: string;
   allowRemote?: boolean;
   quiet?: boolean;
@@ -43,6 +50,12 @@ export interface RunFlags extends StoreUrlFlags {
   scale?: string;
   /** A price book file instead of the built-in one (reports/cost/price-book.yaml). */
   priceBook?: string;
+  /** driver (default) or http: through the reference service (issue 12; cli/commands/via-http.ts). */
+  via?: 'driver' | 'http' | 'redis';
+  /** --via http: use this running service instead of starting one in this process. */
+  serviceUrl?: string;
+  /** capbench (default) or k6: which load generator runs the run phase (k6/engine.ts). */
+  engine?: 'capbench' | 'k6';
 }
 
 function parseOptionPairs(pairs: string[] = []): Record<string, unknown> {
@@ -80,6 +93,7 @@ export function flagsLayer(flags: RunFlags): RunSettingsLayerValue {
     opTimeout: flags.opTimeout,
     seed: flags.seed,
     thresholds: flags.threshold,
+    faults: flags.fault,
     urls: Object.keys(urls).length ? urls : undefined,
     allowRemote: flags.allowRemote ? true : undefined,
   };
@@ -99,6 +113,8 @@ export interface RunCommandOutcome {
  * run was aborted); errors before any measurement throw (UsageError, TargetUnreachableError: exit 2).
  */
 export async function runCommand(target: string, flags: RunFlags, signal?: AbortSignal): Promise<RunCommandOutcome> {
+  // The output directory first: creatable and writable, or exit 2 before anything else (issue 13).
+  if (flags.out !== undefined) await checkOutDir(flags.out);
   const file = looksLikeScenarioFile(target) ? await loadScenarioFile(target) : undefined;
   const scenario = getScenario(file?.scenario ?? target);
   const formats: ReportFormat[] = parseReportFormats(flags.format ?? 'html,markdown,junit');
@@ -107,13 +123,33 @@ export async function runCommand(target: string, flags: RunFlags, signal?: Abort
   // The scale and the price book too: a bad one is exit 2 before anything runs.
   const cost = await loadCostInputs(flags);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
-  const outDir = resolve(flags.out ?? join('results', `${scenario.id}-${stamp}`));
-  await mkdir(outDir, { recursive: true });
+  const outPath = flags.out ?? join('results', `${scenario.id}-${stamp}`);
+  let outDir = resolve(outPath);
+  // --via http: the scenario and each path need HTTP routes, checked before anything runs.
+  if (flags.via === 'redis' && flags.engine !== 'k6') throw new UsageError('--via redis needs --engine k6 (capbench\'s own engine drives Redis with --via driver).');
+  if (flags.via === 'driver' && flags.engine === 'k6') throw new UsageError('--engine k6 drives the stores through the service (--via http) or Redis (--via redis), not --via driver.');
+  const viaHttp = flags.via === 'http' || (flags.engine === 'k6' && flags.via !== 'redis');
+  if (viaHttp) checkHttpSupport(settings);
+  else if (flags.serviceUrl) throw new UsageError('--service-url needs --via http.');
+  // Faults are timed by capbench's engine, and a delay proxy sits between the engine's clients
+  // and the store: k6 has neither, and the service's own clients would bypass the proxy.
+  if (settings.faults.length > 0 && flags.engine === 'k6') throw new UsageError('--fault needs capbench\'s own engine; drop --engine k6 or the faults.');
+  if (viaHttp && settings.faults.some((f) => f.kind === 'delay')) throw new UsageError('A delay fault acts on capbench\'s own store connections, which --via http does not use; use pause instead, or run without --via http.');
+  // --engine k6: k6 built and the scenario exportable, checked before anything runs.
+  let service: Awaited<ReturnType<typeof startRunService>> | undefined;
+  const k6 = flags.engine === 'k6' ? prepareK6Engine(settings, viaHttp ? 'http' : 'redis', { serviceUrl: () => service!.via.url, redisUrl: settings.connections.redis?.url }, outDir) : undefined;
   const journal = join(outDir, 'journal.jsonl');
   const progress = createProgress({ quiet: flags.quiet === true, tty: process.stderr.isTTY === true });
 
+  service = viaHttp ? await startRunService(settings, flags.serviceUrl) : undefined;
   const measured = await runScenario({
     settings,
+    // Created only once the targets answered: a refused run leaves nothing behind.
+    onReady: async () => {
+      outDir = await prepareOutDir(outPath);
+    },
+    ...(service ? { via: service.via } : {}),
+    ...(k6 ? { runPhase: () => k6.runPhase() } : {}),
     log: (line) => {
       if (!flags.quiet) process.stderr.write(`${line}\n`);
     },
@@ -124,8 +160,21 @@ export async function runCommand(target: string, flags: RunFlags, signal?: Abort
       void appendFile(journal, `${JSON.stringify({ at: new Date().toISOString(), ...p })}\n`).catch(() => undefined);
     },
     signal,
-  }).finally(() => progress.stop());
+  })
+    .catch(async (err: unknown) => {
+      await service?.close();
+      throw err;
+    })
+    .finally(() => progress.stop());
+  if (service) {
+    const calls = await service.service?.storeCalls();
+    await service.close();
+    measured.sections = [...(measured.sections ?? []), httpOverheadSection(measured, calls, service.via.url, k6 ? 'k6' : 'capbench')];
+    measured.notes.push(`${k6 ? 'k6 ' : ''}driven over HTTP through the reference service (${service.service ? 'started by this run' : service.via.url}); latency includes the HTTP hop`);
+  }
 
+  if (k6) markK6(measured, k6);
+  if (k6 || service) measured.generator = k6 ? { name: 'k6', version: K6_VERSION.replace(/^v/, ''), via: viaHttp ? 'http' : 'redis' } : { name: 'capbench', version: measured.tool.version, via: 'http' };
   const result = withCost(measured, cost);
   await writeReports(result, outDir, formats);
   const failed = result.thresholds.some((t) => !t.passed) || result.status === 'aborted';
@@ -153,9 +202,13 @@ export function registerRunCommand(program: Command): void {
     .option('--op-timeout <d>', 'an operation running longer is counted as a timeout (default 10s)')
     .option('--seed <n>', 'seed for key choice and Poisson arrivals (default 1)')
     .option('--threshold <expr...>', 'pass/fail condition, repeatable, e.g. like:p99<5ms (replaces the defaults)')
+    .option('--fault <spec>', 'inject a fault, repeatable: <store>:<pause|kill|stop|restart|delay>@<at>[+<for>][=<latency>], e.g. redis:kill@10s (see docs/faults.md)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--format <list>', 'reports besides results.json: html,markdown,junit', 'html,markdown,junit')
     .option('--scale <list>', 'project the monthly cloud cost at this scale, e.g. posts=1000000,likesPerSec=5000 (see docs/cost.md)')
     .option('--price-book <file>', 'price book (YAML/JSON) instead of the built-in reports/cost/price-book.yaml')
+    .addOption(new Option('--via <kind>', 'drive the storage paths directly (driver), through the reference HTTP service (http), or (--engine k6) Redis straight from k6 (redis)').choices(['driver', 'http', 'redis']))
+    .option('--service-url <url>', '--via http: a running `capbench serve` to drive (default: start one in this process)')
+    .addOption(new Option('--engine <name>', 'load generator of the run phase: capbench (default) or k6 (the k6 `capbench services up k6` built)').choices(['capbench', 'k6']))
     .option('--allow-remote', 'allow targets that are not on loopback (only hosts you own)')
     .option('-q, --quiet', 'no progress output');
   addStoreUrlOptions(command).action(async (scenario: string, flags: RunFlags) => {

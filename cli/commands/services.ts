@@ -18,7 +18,7 @@ import { dockerAvailable } from '../../targets/docker/detect.js';
 import { dockerDown, dockerStatus, dockerUp } from '../../targets/docker/containers.js';
 import { addressOf } from '../../targets/local/net.js';
 import { createServiceContext } from '../../targets/local/paths.js';
-import { TARGETS, TOOLS, TOOL_NAMES, isStoreName, isToolName, resolveConnection, type ToolName } from '../../targets/registry.js';
+import { TARGETS, TOOLS, TOOL_NAMES, isStoreName, isToolName, localDefaultUrl, resolveConnection, type ToolName } from '../../targets/registry.js';
 
 /** A service `capbench services` manages: one of the five stores, or the k6 tool. */
 export type ServiceName = StoreName | ToolName;
@@ -85,7 +85,7 @@ function failed(name: ServiceName, err: unknown, provisioner: ServiceStatus['pro
   let address = '-';
   if (mod) {
     try {
-      address = addressOf(mod.parseUrl(mod.defaultUrl));
+      address = addressOf(mod.parseUrl(localDefaultUrl(name as StoreName)));
     } catch {
       // keep '-'
     }
@@ -109,7 +109,7 @@ async function externalStatus(store: StoreName, opts: ServicesOptions): Promise<
   const mod = TARGETS[store];
   if (!mod) return undefined;
   const conn = resolveConnection(store, opts.urls?.[store], opts.env ?? process.env);
-  const def = mod.parseUrl(mod.defaultUrl);
+  const def = mod.parseUrl(localDefaultUrl(store, opts.env ?? process.env));
   if (conn.host === def.host && conn.port === def.port) return undefined;
   const address = addressOf(conn);
   try {

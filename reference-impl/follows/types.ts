@@ -9,6 +9,16 @@
 export interface FollowGraphOptions {
   /** PostgreSQL paths: schema holding users, user_stats and follows (created if missing); default "public". */
   schema?: string;
+  /** follows.cassandra: the Cassandra keyspace (created if missing); default: `schema` when given, else "capbench_fanout" (the feed paths' keyspace, so both share followers/following). */
+  keyspace?: string;
+  /** follows.redis-cache: the path it caches, "pg" (follows.pg, default) or "cassandra" (follows.cassandra; needs a Cassandra client). */
+  backing?: 'pg' | 'cassandra';
+  /** follows.redis-cache: Redis key prefix; default "fc:<schema or keyspace>:". */
+  redisPrefix?: string;
+  /** follows.redis-cache: TTL of the followers:/following: sets, seconds, 1..86400; default 3600 (seed 001/004 social graph cache, 1 h). */
+  setTtlSeconds?: number;
+  /** follows.redis-cache: TTL of the follow_count hash, seconds, 1..86400; default 300 (5 min). */
+  countTtlSeconds?: number;
 }
 
 /** What reset() wipes besides the follows themselves. */

@@ -137,6 +137,7 @@
           },
           plugins: {
             capbenchWarmup: { spans: data.warmup },
+            capbenchMarkers: { marks: data.faults || [] },
             legend: { position: 'bottom', labels: { boxWidth: 14, boxHeight: 2 } },
             tooltip: { callbacks: {
               title: function (items) { return items.length ? 't = ' + fmt(items[0].parsed.x) + ' s' : ''; },

@@ -23,6 +23,8 @@ interface ChartSeries {
 export interface ChartPayload {
   /** Warmup spans [from, to) in s since the run phase began. */
   warmup: Array<[number, number]>;
+  /** Fault markers (vertical lines on every time chart): start and, when lifted, end, s since the run phase began. */
+  faults: Array<{ x: number; label: string }>;
   all: ChartSeries;
   ops: Array<{ name: string; series: ChartSeries; spectrum: SpectrumPoint[] | null }>;
   /** The scenario sections' charts, each with the id of its canvas. */
@@ -62,6 +64,16 @@ export function warmupSpans(points: readonly SeriesPoint[]): Array<[number, numb
   return spans;
 }
 
+/** A vertical marker per fault start (its spec) and per lift ("<store> back"), from RunResult.faults. */
+export function faultMarkers(r: RunResult): Array<{ x: number; label: string }> {
+  const out: Array<{ x: number; label: string }> = [];
+  for (const f of r.faults ?? []) {
+    out.push({ x: f.actions.find((a) => a.ok)?.atS ?? f.atS, label: f.spec });
+    if (f.liftedAtS !== null && f.kind !== 'kill') out.push({ x: f.liftedAtS, label: `${f.store} back` });
+  }
+  return out;
+}
+
 /**
  * The chart payload of a run: warmup spans, the series of all operations together, and per
  * operation its series and percentile spectrum (`spectra[i]` belongs to `r.operations[i]`).
@@ -70,6 +82,7 @@ export function chartData(r: RunResult, spectra: readonly SpectrumResult[]): Cha
   const opPoints = r.operations.flatMap((o) => o.series);
   return {
     warmup: warmupSpans(r.series.length ? r.series : opPoints),
+    faults: faultMarkers(r),
     all: toSeries(r.series),
     ops: r.operations.map((op: OperationResult, i) => {
       const sp = spectra[i]!;

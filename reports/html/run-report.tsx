@@ -14,6 +14,7 @@ import { Charts } from './sections/charts.js';
 import { Claims } from './sections/claims.js';
 import { Cost } from './sections/cost.js';
 import { FlagBanner } from './sections/flag-banner.js';
+import { Faults } from './sections/faults.js';
 import { Footer } from './sections/footer.js';
 import { Footprint } from './sections/footprint.js';
 import { Header } from './sections/header.js';
@@ -48,6 +49,7 @@ export function RunReport({ r }: { r: RunResult }) {
         <Summary r={r} />
         <Operations r={r} />
         <Latency r={r} />
+        <Faults r={r} />
         <Charts r={r} spectra={spectra} />
         <ScenarioSections r={r} />
         <Footprint r={r} />

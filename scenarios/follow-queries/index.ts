@@ -83,6 +83,7 @@ export const followQueries: Scenario<O> = {
   id: 'follow-queries',
   description: 'Follows/unfollows at ~100 follows/s with duplicate races on hot pairs; followers, mutuals (join) and counts reads (seed 000, Follows System).',
   options: FollowQueriesOptions,
+  http: { pathOptions: (o) => ({ schema: o.schema }) },
   smokeOptions: { users: 200, followsPerUser: 5, racePairs: 2, schema: 'cbsmoke_follows' },
   operations: followOperations,
   defaultStages: (o) => [{ durationS: o.durationS, rate: totalRate(o), label: 'steady' }],

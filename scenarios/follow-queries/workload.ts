@@ -34,6 +34,7 @@ import { quoteSchema } from '../../reference-impl/common/pg.js';
 import { clientOf } from '../../reference-impl/path.js';
 import { openStoreClients } from '../../targets/clients.js';
 import type { WorkloadArgs } from '../types.js';
+import { ServiceClient, followsOverHttp, type FollowOps } from '../../service/client.js';
 import { GraphModel } from './graph.js';
 import { followOperations, mixOf, openPgFollows, type FollowOp, type FollowQueriesOptions } from './options.js';
 import { emptyTally, ensureTallyTable, writeTally } from './tally.js';
@@ -45,14 +46,23 @@ import { emptyTally, ensureTallyTable, writeTally } from './tally.js';
  */
 export async function createWorkload(args: WorkloadArgs<FollowQueriesOptions>, thread: { index: number; count: number }): Promise<Workload> {
   const o = args.options;
-  const clients = await openStoreClients(args.connections, ['postgres'], { pgPoolSize: o.pgPoolSize });
+  // --via http: the graph operations go through the reference service; the tally (bookkeeping
+  // for verify(), not a measured operation) still goes straight to PostgreSQL on a small pool.
+  const http = args.via ? new ServiceClient({ ...args.via, connections: Math.max(args.via.connections ?? 0, o.pgPoolSize) }) : undefined;
+  const clients = await openStoreClients(args.connections, ['postgres'], { pgPoolSize: http ? 2 : o.pgPoolSize });
   const pool = clientOf(clients, 'postgres', 'follows.pg');
   const s = quoteSchema(o.schema);
-  const graph = openPgFollows(o, clients);
+  let graph: FollowOps;
   try {
-    await graph.setup();
+    if (http) graph = followsOverHttp(http, 'follows.pg');
+    else {
+      const pg = openPgFollows(o, clients);
+      await pg.setup();
+      graph = pg;
+    }
     await ensureTallyTable(pool, s);
   } catch (err) {
+    await http?.close();
     await clients.close();
     throw err;
   }
@@ -194,6 +204,7 @@ export async function createWorkload(args: WorkloadArgs<FollowQueriesOptions>, t
       tally.raceUncertain += racePending;
       // The tally is what verify() reads beyond ok/not_found; without it verify says so.
       await writeTally(pool, s, thread.index, tally).catch(() => undefined);
+      await http?.close();
       await clients.close();
     },
   };

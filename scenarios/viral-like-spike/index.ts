@@ -16,6 +16,7 @@ import { waitForLazyFree } from '../common/redis.js';
 import { storeBytes, window, windowStats, mb } from '../common/figures.js';
 import { BATCH_SYNC_LOG, ViralLikeSpikeOptions, counterOptions, likeOperations, viralPostOf } from './options.js';
 import { spikeWindow } from './window.js';
+import { viralLikeSpikeSection } from './section.js';
 
 type O = ViralLikeSpikeOptions;
 /** The store whose footprint holds the counters: the path's first (and only) store. */
@@ -38,6 +39,7 @@ export const viralLikeSpike: Scenario<O> = {
   pathFamily: 'likes',
   smokeOptions: { posts: 1000 },
   options: ViralLikeSpikeOptions,
+  http: { pathOptions: (o) => ({ ...counterOptions(o) }) },
   operations: likeOperations,
   defaultStages: (o) => [
     { durationS: o.beforeS, rate: o.backgroundRate, label: 'background' },
@@ -244,6 +246,8 @@ export const viralLikeSpike: Scenario<O> = {
       });
     }
     notes.push(`viral post: ${viralPostOf(o)}; ${o.posts} posts, zipfian s=${o.zipfS}; spike share ${(w.share * 100).toFixed(0)}% of arrivals between ${w.fromS} s and ${w.toS} s`);
+    const runS = outcome.schedule.stages.reduce((a, st) => a + st.durationS, 0);
+    sections.unshift(viralLikeSpikeSection({ path: o.path, acknowledged, stored: stored.likes, series: outcome.series, spike: w, runS }));
     return { derived, claims, notes, checks, sections };
   },
 };

@@ -31,6 +31,8 @@ export const ViralLikeSpikeOptions = z
     bucketSize: z.coerce.number().int().positive().optional(),
     /** TTL of like keys / buckets, s; 0 = none (seed 000 "TTL Automation" uses 604800). */
     ttlS: z.coerce.number().int().min(0).default(0),
+    /** Redis paths: prefix of every key (default none: the seed's keys); tests and parallel runs use their own. */
+    keyPrefix: z.string().regex(/^[\w:.-]{0,64}$/, 'letters, digits, _ : . - only, at most 64').default(''),
     /** PostgreSQL connections per worker thread (likes.pg-direct). */
     pgPoolSize: z.coerce.number().int().min(1).max(500).default(32),
     /** likes.batch-sync: flush period, ms (default 1000). */
@@ -63,7 +65,7 @@ export function likeOperations(o: ViralLikeSpikeOptions): OperationSpec[] {
 
 /** The options the likes path is opened with. */
 export function counterOptions(o: ViralLikeSpikeOptions): LikeCounterOptions {
-  const base: LikeCounterOptions = { bucketSize: o.bucketSize, ttlSeconds: o.ttlS || undefined };
+  const base: LikeCounterOptions = { bucketSize: o.bucketSize, ttlSeconds: o.ttlS || undefined, ...(o.keyPrefix ? { keyPrefix: o.keyPrefix } : {}) };
   if (o.path === 'likes.batch-sync') return { ...base, flushMs: o.flushMs, flushBatch: o.flushBatch, redisLayout: o.redisLayout };
   if (o.path === 'likes.hot-cold') return { ...base, hotPolicy: 'recent', hotFrom: Math.floor(o.posts * (1 - o.hotShare)) };
   return base;

@@ -9,22 +9,26 @@ import { openStoreClients } from '../../targets/clients.js';
 import { zipfian } from '../common/zipf.js';
 import type { WorkloadArgs } from '../types.js';
 import { BatchSyncLikes } from '../../reference-impl/likes/batch-sync.js';
+import { ServiceClient, likesOverHttp, type LikeOps } from '../../service/client.js';
 import { BATCH_SYNC_LOG, counterOptions, likeOperations, viralPostOf, type ViralLikeSpikeOptions } from './options.js';
 import { spikeWindow } from './window.js';
 
 /**
  * Create this thread's workload (called by the engine, in the thread): one connection per
- * store the path needs (a pool of pgPoolSize for PostgreSQL).
+ * store the path needs (a pool of pgPoolSize for PostgreSQL), or with `--via http` one keep-alive
+ * HTTP client of the reference service (args.via).
  * @throws TargetUnreachableError when a store does not answer.
  */
 export async function createWorkload(args: WorkloadArgs<ViralLikeSpikeOptions>, thread: { index: number; count: number }): Promise<Workload> {
   const o = args.options;
-  const clients = await openStoreClients(args.connections, getStoragePath(o.path, 'likes').stores, { pgPoolSize: o.pgPoolSize });
-  let counter;
+  // --via http: the same operations through the reference service (service/client.ts), no store client.
+  const http = args.via ? new ServiceClient(args.via) : undefined;
+  const clients = http ? undefined : await openStoreClients(args.connections, getStoragePath(o.path, 'likes').stores, { pgPoolSize: o.pgPoolSize });
+  let counter: LikeOps;
   try {
-    counter = await openStoragePath('likes', o.path, clients, counterOptions(o));
+    counter = http ? likesOverHttp(http, o.path) : await openStoragePath('likes', o.path, clients!, counterOptions(o));
   } catch (err) {
-    await clients.close();
+    await clients?.close();
     throw err;
   }
   const seed = args.seed * 7919 + thread.index;
@@ -37,7 +41,7 @@ export async function createWorkload(args: WorkloadArgs<ViralLikeSpikeOptions>, 
   // likes.batch-sync: the first thread runs the flusher and logs each flush; every thread
   // samples one acknowledged like in lagSampleEvery (its ack time) for the sync lag.
   const bs = counter instanceof BatchSyncLikes ? counter : undefined;
-  const redis = clients.redis;
+  const redis = clients?.redis;
   let acks: string[] = [];
   let sinceSample = 0;
   const pushAcks = async () => {
@@ -68,9 +72,10 @@ export async function createWorkload(args: WorkloadArgs<ViralLikeSpikeOptions>, 
     operations,
     pick: () => (read !== undefined && rand() < readRatio ? read : like),
     close: async () => {
-      await counter.close?.();
+      if (bs) await bs.close?.();
       await pushAcks().catch(noop);
-      await clients.close();
+      await http?.close();
+      await clients?.close();
     },
   };
 }

@@ -139,3 +139,29 @@ export async function ensureDir(dir: string, mode = 0o755, exact = false): Promi
   }
   return abs;
 }
+
+/** Environment variable that shifts every local server's port (a private set of servers beside the shared ones). */
+export const PORT_OFFSET_ENV = 'CAPBENCH_PORT_OFFSET';
+
+/**
+ * The port offset of local servers: env CAPBENCH_PORT_OFFSET (a whole number 0..20000), default 0.
+ * With CAPBENCH_STATE_DIR it gives a private set of servers (`capbench services up` starts them
+ * on default port + offset, `capbench run` connects there by default) that faults may pause,
+ * kill and restart without touching anyone else's servers (docs/faults.md).
+ * @throws Error (a UsageError from callers that check settings first) for a value out of range.
+ */
+export function portOffset(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env[PORT_OFFSET_ENV]?.trim();
+  if (!raw) return 0;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 20000) throw new Error(`${PORT_OFFSET_ENV} "${raw}" is not a whole number from 0 to 20000`);
+  return n;
+}
+
+/** `url` with its port shifted by `offset` (default port `defaultPort` when the URL names none). Pure. */
+export function shiftUrlPort(url: string, defaultPort: number, offset: number): string {
+  if (offset === 0) return url;
+  const u = new URL(url);
+  u.port = String((u.port ? Number(u.port) : defaultPort) + offset);
+  return u.toString().replace(/\/$/, url.endsWith('/') ? '/' : '');
+}

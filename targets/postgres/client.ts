@@ -26,6 +26,9 @@ export async function connectPostgres(conn: Connection, opts: ConnectPostgresOpt
     connectionString: conn.url,
   });
   pool.on('error', () => undefined);
+  // A checked-out client that loses its server between two queries (a restart: 57P01) emits
+  // 'error' with no listener, which would end the process: its next query fails instead.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   try {
     await pool.query('SELECT 1');
     return pool;

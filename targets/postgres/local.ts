@@ -34,6 +34,8 @@ import {
   serviceLayout,
   spawnDetached,
   stopProcess,
+  portOffset,
+  shiftUrlPort,
   waitFor,
   type LocalServerSpec,
   type ServiceLayout,
@@ -120,10 +122,15 @@ export function postgresConfig(socketDir: string, port = POSTGRES_LOCAL_PORT): s
   ].join('\n');
 }
 
+/** Port of the local PostgreSQL: 5432 plus CAPBENCH_PORT_OFFSET (targets/local/paths.ts). */
+function pgPort(): number {
+  return POSTGRES_LOCAL_PORT + portOffset();
+}
+
 /** Unix socket directory: under the state dir unless the socket path would exceed the ~107-byte limit. */
 function socketDirFor(layout: ServiceLayout): string {
   const preferred = path.join(layout.dir, 'run');
-  if (Buffer.byteLength(path.join(preferred, `.s.PGSQL.${POSTGRES_LOCAL_PORT}`)) <= 100) return preferred;
+  if (Buffer.byteLength(path.join(preferred, `.s.PGSQL.${pgPort()}`)) <= 100) return preferred;
   return path.join('/tmp', `capbench-pg-${createHash('sha1').update(layout.dataDir).digest('hex').slice(0, 10)}`);
 }
 
@@ -132,7 +139,7 @@ async function psql(user: SystemUser, bin: string, socketDir: string, sql: strin
   const res = await runAs(
     user,
     path.join(bin, 'psql'),
-    ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', socketDir, '-p', String(POSTGRES_LOCAL_PORT), '-U', 'postgres', '-d', 'postgres'],
+    ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', socketDir, '-p', String(pgPort()), '-U', 'postgres', '-d', 'postgres'],
     { input: sql, timeoutMs: 60_000 },
   );
   if (res.code !== 0) {
@@ -190,7 +197,7 @@ async function writeConfig(user: SystemUser, layout: ServiceLayout, socketDir: s
   const text = await readFile(main, 'utf8');
   if (!text.includes(include)) await appendFile(main, `\n# added by capbench\n${include}\n`);
   const conf = path.join(layout.dataDir, 'capbench.conf');
-  await writeFile(conf, postgresConfig(socketDir), { mode: 0o600 });
+  await writeFile(conf, postgresConfig(socketDir, pgPort()), { mode: 0o600 });
   await chownTo(conf, user);
 }
 
@@ -200,7 +207,7 @@ async function writeConfig(user: SystemUser, layout: ServiceLayout, socketDir: s
  * pid is dead or a zombie (only then: a live postmaster is never touched).
  */
 async function removeStaleLockFiles(layout: ServiceLayout, socketDir: string): Promise<void> {
-  const files = [path.join(layout.dataDir, 'postmaster.pid'), path.join(socketDir, `.s.PGSQL.${POSTGRES_LOCAL_PORT}.lock`)];
+  const files = [path.join(layout.dataDir, 'postmaster.pid'), path.join(socketDir, `.s.PGSQL.${pgPort()}.lock`)];
   for (const file of files) {
     const pid = await readPidFile(file);
     if (pid !== undefined && !isProcessAlive(pid)) await rm(file, { force: true });
@@ -236,7 +243,7 @@ async function launch(ctx: ServiceContext, layout: ServiceLayout): Promise<numbe
     await waitFor(
       'accept connections on its Unix socket',
       async () =>
-        (await runAs(user, path.join(bin, 'pg_isready'), ['-q', '-h', socketDir, '-p', String(POSTGRES_LOCAL_PORT)], { timeoutMs: 5000 })).code === 0,
+        (await runAs(user, path.join(bin, 'pg_isready'), ['-q', '-h', socketDir, '-p', String(pgPort())], { timeoutMs: 5000 })).code === 0,
       { store: 'postgres', timeoutMs: ctx.startTimeoutMs, intervalMs: 200, logPath: layout.logPath, pid },
     );
     await psql(user, bin, socketDir, bootstrapSql(), layout.logPath);
@@ -249,12 +256,12 @@ async function launch(ctx: ServiceContext, layout: ServiceLayout): Promise<numbe
 
 function spec(ctx: ServiceContext): LocalServerSpec {
   const layout = serviceLayout(ctx, 'postgres');
-  const conn = parsePostgresUrl(POSTGRES_DEFAULT_URL);
+  const conn = parsePostgresUrl(shiftUrlPort(POSTGRES_DEFAULT_URL, POSTGRES_LOCAL_PORT, portOffset()));
   return {
     store: 'postgres',
     product: 'PostgreSQL',
     host: POSTGRES_LOCAL_HOST,
-    port: POSTGRES_LOCAL_PORT,
+    port: pgPort(),
     layout,
     probe: (timeoutMs) => probePostgres(conn, timeoutMs),
     installed: async () => (await postgresBinDir()) !== undefined,

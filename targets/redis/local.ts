@@ -24,7 +24,9 @@ import {
   localServerStatus,
   localServerStop,
   serverUser,
+  portOffset,
   serviceLayout,
+  shiftUrlPort,
   spawnDetached,
   type LocalServerSpec,
 } from '../local/index.js';
@@ -33,7 +35,7 @@ import { parseRedisUrl, REDIS_DEFAULT_URL } from './url.js';
 
 /** Loopback address of the local Redis. */
 export const REDIS_LOCAL_HOST = '127.0.0.1';
-/** Port of the local Redis. */
+/** Port of the local Redis (plus CAPBENCH_PORT_OFFSET, targets/local/paths.ts). */
 export const REDIS_LOCAL_PORT = 6379;
 /** Debian packages the local Redis needs. */
 export const REDIS_PACKAGES = ['redis-server'] as const;
@@ -64,12 +66,13 @@ export function redisConfig(dataDir: string, port = REDIS_LOCAL_PORT): string {
 
 function spec(ctx: ServiceContext): LocalServerSpec {
   const layout = serviceLayout(ctx, 'redis');
-  const conn = parseRedisUrl(REDIS_DEFAULT_URL);
+  const port = REDIS_LOCAL_PORT + portOffset();
+  const conn = parseRedisUrl(shiftUrlPort(REDIS_DEFAULT_URL, REDIS_LOCAL_PORT, port - REDIS_LOCAL_PORT));
   return {
     store: 'redis',
     product: 'Redis',
     host: REDIS_LOCAL_HOST,
-    port: REDIS_LOCAL_PORT,
+    port,
     layout,
     probe: (timeoutMs) => probeRedis(conn, timeoutMs),
     installed: async () => (await findExecutable('redis-server')) !== undefined,
@@ -83,7 +86,7 @@ function spec(ctx: ServiceContext): LocalServerSpec {
       await chownTo(layout.dataDir, user);
       await assertReachable('redis', layout.dataDir, user);
       const confPath = path.join(layout.dir, 'redis.conf');
-      await writeFile(confPath, redisConfig(layout.dataDir), { mode: 0o644 });
+      await writeFile(confPath, redisConfig(layout.dataDir, port), { mode: 0o644 });
       await chmod(confPath, 0o644); // whatever the umask: the redis user reads it
       return spawnDetached({ store: 'redis', command: bin, args: [confPath], logPath: layout.logPath, pidPath: layout.pidPath, cwd: layout.dataDir, user });
     },

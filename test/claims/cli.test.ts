@@ -44,11 +44,11 @@ after(() => rm(tmp, { recursive: true, force: true }));
 /** The --quick run's output directory and report, for the browser test. */
 let quick: { dir: string; report: ClaimsReport } | undefined;
 
-test('claims --quick writes claims.json/md/html: every register entry, verdicts from real runs', { timeout: 180_000 }, async () => {
+test('claims --quick writes claims.json/md/html: every register entry, verdicts from real runs', { timeout: 400_000 }, async () => {
   const dir = join(tmp, 'quick');
   const r = await capbench(['claims', '--quick', '-q', '--out', dir]);
   assert.equal(r.code, 0, r.stderr);
-  assert.ok(r.seconds < 120, `--quick took ${r.seconds.toFixed(1)} s`);
+  assert.ok(r.seconds < 300, `--quick took ${r.seconds.toFixed(1)} s`);
   assert.match(r.stdout, /capbench claims · quick · completed · \d+ claims: \d+ holds · \d+ refuted · \d+ not measurable here · \d+ not yet measured/);
 
   const report = ClaimsReportSchema.parse(JSON.parse(await readFile(join(dir, 'claims.json'), 'utf8')));
@@ -62,10 +62,12 @@ test('claims --quick writes claims.json/md/html: every register entry, verdicts 
     const measuredRun = (entry.measure.kind === 'scenario' || entry.measure.kind === 'cost') && 'experiment' in entry.measure && entry.measure.experiment !== undefined;
     if (measuredRun) {
       // A verdict from the experiment's real run (the scenario's or the cost model's claim): the same as the ClaimResult its results.json holds.
-      assert.ok(row.verdict === 'holds' || row.verdict === 'refuted', `${row.id}: ${row.verdict} (${row.why})`);
       const exp = report.experiments.find((e) => e.id === row.measure.experiment)!;
       const run = await loadResults(join(dir, exp.results!));
       const emitted = run.claims.find((c) => c.id === row.id)!;
+      // A verdict from the run; "not measurable here" only with the scenario's reason (e.g. FerretDB lacks $text).
+      if (row.verdict === 'not-measurable') assert.ok(`${emitted.measured} ${emitted.note ?? ''}`.trim().length > 10, `${row.id}: not measurable, and the run says why`);
+      else assert.ok(row.verdict === 'holds' || row.verdict === 'refuted', `${row.id}: ${row.verdict} (${row.why})`);
       assert.equal(row.verdict, emitted.verdict, row.id);
       assert.equal(row.measured, emitted.measured, row.id);
       assert.equal(row.report, `runs/${exp.id}/report.html`);
@@ -121,7 +123,7 @@ test('claims.html opens offline in Chromium with no console errors, and its link
       await page.locator(`#claims a[href="${href}"]`).first().click();
       await page.waitForSelector('html[data-charts]', { timeout: 30_000 });
       assert.match(page.url(), new RegExp(`${href!.replace(/[.]/g, '\\.')}$`));
-      assert.match(await page.locator('h1').innerText(), /viral-like-spike|follow-queries/);
+      assert.match(await page.locator('h1').innerText(), new RegExp(quick.report.experiments.map((e) => e.scenario).join('|')));
     }
     assert.deepEqual(problems, [], 'no console errors or warnings');
     assert.deepEqual(requests, [], 'no network requests');
@@ -155,5 +157,6 @@ test('a store that is down is one line and exit 2, before any experiment starts'
 test('an unknown --only experiment is one line and exit 2', async () => {
   const r = await capbench(['claims', '--quick', '--only', 'likes-countr', '--out', join(tmp, 'only')]);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /^Cannot claims\. No experiment "likes-countr" in the claims register\. Experiments: likes-counter, likes-hash, likes-100k, follows\.\n$/);
+  const experiments = [...(await loadRegister()).experiments.keys()];
+  assert.match(r.stderr, new RegExp(`^Cannot claims\\. No experiment "likes-countr" in the claims register\\. Experiments: ${experiments.join(', ')}\\.\\n$`));
 });

@@ -64,8 +64,10 @@ test('only likes-hash: its claim gets a verdict from the real run; the others sa
   assert.equal(short.verdict, 'not-measurable');
   assert.match(short.why!, /likes-counter was not run: left out by --only likes-hash/);
   assert.equal(report.claims.find((c) => c.id === 'cost.likes-upstash-1m')!.verdict, 'not-yet-measured');
-  assert.equal(report.claims.find((c) => c.id === 'feed.delivery-lag-004')!.verdict, 'not-yet-measured');
-  assert.match(report.claims.find((c) => c.id === 'feed.delivery-lag-004')!.why!, /fan-out scenario is not built yet/);
+  assert.equal(report.claims.find((c) => c.id === 'bookmarks.throughput-10')!.verdict, 'not-yet-measured');
+  assert.match(report.claims.find((c) => c.id === 'bookmarks.throughput-10')!.why!, /bookmarks scenario is not built yet/);
+  assert.equal(report.claims.find((c) => c.id === 'feed.delivery-lag-004')!.verdict, 'not-measurable');
+  assert.match(report.claims.find((c) => c.id === 'feed.delivery-lag-004')!.why!, /experiment fan-out was not run: left out by --only likes-hash/);
   assert.equal(report.claims.find((c) => c.id === 'likes.incr-10x-db')!.verdict, 'not-measurable');
   assert.deepEqual(report.targets.map((t) => t.store), ['redis']);
 });

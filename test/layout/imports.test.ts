@@ -18,8 +18,10 @@ const ALLOWED: Record<string, readonly string[]> = {
   targets: ['core'],
   'reference-impl': ['targets', 'core'],
   reports: ['engine', 'core'],
-  scenarios: ['engine', 'reference-impl', 'targets', 'core'],
-  cli: ['scenarios', 'reports', 'engine', 'reference-impl', 'targets', 'core'],
+  service: ['reference-impl', 'targets', 'core'],
+  scenarios: ['service', 'engine', 'reference-impl', 'targets', 'core'],
+  k6: ['scenarios', 'service', 'engine', 'reference-impl', 'targets', 'core'],
+  cli: ['k6', 'scenarios', 'service', 'reports', 'engine', 'reference-impl', 'targets', 'core'],
 };
 
 async function sources(dir: string): Promise<string[]> {

@@ -10,11 +10,37 @@ import { InvalidArgumentError } from '../../core/errors.js';
 import type { FollowGraph, FollowGraphOptions, UserPage } from '../../reference-impl/follows/types.js';
 import { pathsOf } from '../../reference-impl/registry.js';
 import type { StoreClients } from '../../targets/clients.js';
+import { escapeGlob, unlinkMatching } from '../../reference-impl/common/redis-keys.js';
+import { errorKind } from '../../engine/types.js';
 import { prng, refusedWriteKind, shuffle, TEST_TAG, testClients } from './env.js';
 
 const USERS = 500;
 const OWN: FollowGraphOptions = { schema: `${TEST_TAG}_fc` };
 const NEIGHBOUR: FollowGraphOptions = { schema: `${TEST_TAG}_fcn` };
+/** Cassandra only: a keyspace whose replication the one local node cannot meet. */
+const REFUSING: FollowGraphOptions = { schema: `${TEST_TAG}_fcr` };
+
+/**
+ * The error kind of a follow the store refuses. PostgreSQL and Redis: read-only sessions
+ * (env.ts refusedWriteKind). Cassandra has no read-only session without authentication, so the
+ * server is made to refuse differently: a keyspace with replication_factor 3 on one node, where
+ * the follow's Paxos round cannot reach a quorum (NoHostAvailableError wrapping each host's Unavailable).
+ */
+async function refusedFollowKind(path: { stores: readonly string[]; open(c: StoreClients, o?: FollowGraphOptions): FollowGraph }, clients: StoreClients): Promise<string | undefined> {
+  if (!path.stores.includes('cassandra')) return refusedWriteKind(path.stores as never, (c) => path.open(c, OWN).follow(1, 2));
+  const g = path.open(clients, REFUSING);
+  await g.setup();
+  await clients.cassandra!.execute(`ALTER KEYSPACE ${REFUSING.schema} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3}`);
+  return g.follow(1, 2).then(
+    () => undefined,
+    (e: unknown) => {
+      // The driver tries every host, then reports NoHostAvailableError with each host's error: here Unavailable (0x1000).
+      const inner = Object.values((e as { innerErrors?: Record<string, { code?: number }> }).innerErrors ?? {});
+      assert.ok(inner.length > 0 && inner.every((x) => x.code === 0x1000), `expected Unavailable from every host, got ${String(e)}`);
+      return errorKind(e);
+    },
+  );
+}
 
 /** Collect every page of a paginated query, checking order and page sizes. */
 async function allPages(get: (after: number | undefined) => Promise<UserPage>, limit: number): Promise<number[]> {
@@ -64,6 +90,9 @@ for (const path of pathsOf('follows')) {
 
     after(async () => {
       if (clients.postgres) for (const o of [OWN, NEIGHBOUR]) await clients.postgres.query(`DROP SCHEMA IF EXISTS "${o.schema}" CASCADE`);
+      // Cassandra paths read `schema` as their keyspace; the cache path keys its Redis data by it.
+      if (clients.cassandra) for (const o of [OWN, NEIGHBOUR, REFUSING]) await clients.cassandra.execute(`DROP KEYSPACE IF EXISTS ${o.schema}`);
+      if (clients.redis) for (const o of [OWN, NEIGHBOUR]) await unlinkMatching(clients.redis as never, `${escapeGlob(`fc:${o.schema}:`)}*`);
       await clients.close();
     });
 
@@ -190,9 +219,9 @@ for (const path of pathsOf('follows')) {
     });
 
     test("driver errors reach the caller with the store's own code, for the engine to count by kind", async () => {
-      // A write the server itself refuses (PostgreSQL 25006, Redis NOPERM): the path must not wrap or swallow it.
-      const kind = await refusedWriteKind(path.stores, (c) => path.open(c, OWN).follow(1, 2));
-      assert.match(String(kind), /^(25006|NOPERM)$/, `a follow on a read-only store rejects with the driver's code, got ${kind}`);
+      // A write the server itself refuses (PostgreSQL 25006, Redis NOPERM, Cassandra NoHostAvailableError wrapping Unavailable): the path must not wrap or swallow it.
+      const kind = await refusedFollowKind(path, clients);
+      assert.match(String(kind), /^(25006|NOPERM|NoHostAvailableError)$/, `a follow the store refuses rejects with the driver's code, got ${kind}`);
     });
   });
 }

@@ -41,6 +41,8 @@ describe('smoke matrix: every (scenario, allowed path) for a second', { timeout:
         }
         const failed = result.thresholds.filter((t) => !t.passed);
         assert.deepEqual(failed.map((t) => t.expression), [], 'every threshold and check passed');
+        // Every scenario gets its own section in the report, with at least one table.
+        assert.ok((result.sections ?? []).length > 0 && result.sections!.every((sec) => sec.tables.length > 0), `${scenario.id} returns its report section`);
       });
     }
   }
