@@ -74,7 +74,7 @@ export function isDuplicateKey(err: unknown): boolean {
 }
 
 /**
- * Whether the server is FerretDB (buildInfo carries a `ferretdb` field). FerretDB 1.24 on
+ * Whether the server is FerretDB (buildInfo carries a `ferretdbVersion` field). FerretDB 1.24 on
  * SQLite applies concurrent `$inc` updates of one document as read-modify-write without a
  * lock: measured here, 2000 concurrent findOneAndUpdate $inc on one post left 190, 1000
  * concurrent updateOne $inc left 299, and concurrent writes (10 parallel bulkWrites) left the
@@ -83,7 +83,7 @@ export function isDuplicateKey(err: unknown): boolean {
  */
 export async function isFerretDb(col: Collection<PostLikesDoc>): Promise<boolean> {
   const info = await col.db.command({ buildInfo: 1 });
-  return info['ferretdb'] !== undefined;
+  return info['ferretdbVersion'] !== undefined;
 }
 
 /**
