@@ -98,6 +98,8 @@ export interface WorkloadOp {
   share: number;
   keys: KeySpec;
   entity: Entity;
+  /** The file's path, when --path-override or --compare-paths swapped it. */
+  overridden?: string;
 }
 
 /** A validated workload: the scenario options of a workload run (workloads/scenario.ts). */
@@ -107,7 +109,7 @@ export interface WorkloadOptions {
   namespace: string;
   data: { posts: number; users: number; followGraph?: FollowGraphSpec };
   operations: WorkloadOp[];
-  /** op name -> path, the overrides applied (reports say so). */
+  /** operation name or file path -> path, the overrides given (reports say so). */
   overrides: Record<string, string>;
 }
 
@@ -202,10 +204,13 @@ export function parseWorkload(raw: unknown, file: string, overrides: Record<stri
   }
   const head = parsed.data;
 
-  // Overrides name operations that exist.
+  // Overrides name operations, or paths the file uses (every operation on that path moves).
   const names = head.operations.map((o) => o.name ?? o.op);
+  const filePaths = [...new Set(head.operations.map((o) => o.path))];
   for (const name of Object.keys(overrides)) {
-    if (!names.includes(name)) throw new UsageError(`--path-override ${name}=${overrides[name]}: ${file} has no operation "${name}".`, { hint: `Its operations: ${names.join(', ')}.` });
+    if (!names.includes(name) && !filePaths.includes(name)) {
+      throw new UsageError(`--path-override ${name}=${overrides[name]}: ${file} has no operation or path "${name}".`, { hint: `Its operations: ${names.join(', ')}; its paths: ${filePaths.join(', ')}.` });
+    }
   }
   const seen = new Set<string>();
   const operations: WorkloadOp[] = [];
@@ -215,13 +220,14 @@ export function parseWorkload(raw: unknown, file: string, overrides: Record<stri
     const at = `operations[${i}]`;
     if (seen.has(name)) throw bad(`${at}.name`, `operation name "${name}" is used twice`, 'Give one of them its own name: { op: ..., name: like-hot, ... }.');
     seen.add(name);
-    const path = overrides[name] ?? o.path;
+    const key = overrides[name] !== undefined ? name : overrides[o.path] !== undefined ? o.path : undefined;
+    const path = key !== undefined ? overrides[key]! : o.path;
     let named;
     try {
       named = checkOpPath(o.op, path);
     } catch (err) {
       const e = err as UsageError;
-      const field = /operation/i.test(e.message) ? `${at}.op` : overrides[name] ? `--path-override ${name}` : `${at}.path`;
+      const field = /operation/i.test(e.message) ? `${at}.op` : key !== undefined ? `--path-override ${key}` : `${at}.path`;
       throw bad(field, e.message, e.hint);
     }
     const entity = (o.keys.from ?? named.def.entities[0]!) as Entity;
@@ -232,7 +238,7 @@ export function parseWorkload(raw: unknown, file: string, overrides: Record<stri
     if (n < 1) throw bad(`${at}.keys`, `${o.op} draws post keys but data.posts is 0`, 'Seed some posts: data: { posts: 1000 }.');
     if (o.keys.dist === 'sequential' && o.keys.start >= n) throw bad(`${at}.keys.start`, `start ${o.keys.start} is beyond the ${n} ${entity} keys`);
     const { from: _from, ...keys } = o.keys;
-    operations.push({ name, op: o.op, family: named.family, path, share: o.weight / total, keys: keys as KeySpec, entity });
+    operations.push({ name, op: o.op, family: named.family, path, share: o.weight / total, keys: keys as KeySpec, entity, ...(key !== undefined ? { overridden: o.path } : {}) });
   });
 
   let settings: RunSettingsLayerValue;

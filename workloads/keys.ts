@@ -172,8 +172,13 @@ export function describeKeys(spec: KeySpec): string {
     case 'latest':
       return `latest s=${spec.s}`;
     case 'hotspot':
-      return `hotspot ${spec.hotShare * 100}% of keys get ${spec.hotOps * 100}% of ops`;
+      return `hotspot ${pct(spec.hotShare)} of keys get ${pct(spec.hotOps)} of ops`;
     case 'sequential':
       return `sequential from ${spec.start}`;
   }
+}
+
+/** 0.2 -> "20%", 0.000001 -> "0.0001%". */
+function pct(x: number): string {
+  return `${Number((x * 100).toPrecision(3))}%`;
 }

@@ -117,7 +117,7 @@ export function workloadScenario(w: WorkloadOptions): AnyScenario {
       });
       const checks: ThresholdResult[] = rows.flatMap((r) => (r.check.kind === 'checked' ? [r.check.result] : []));
       for (const r of rows) if (r.check.kind === 'not-checked') notes.push(`not checked: ${r.check.expression} (${r.check.why})`);
-      for (const [name, path] of Object.entries(o.overrides)) notes.push(`--path-override: ${name} ran on ${path} instead of the file's path`);
+      for (const x of o.operations) if (x.overridden) notes.push(`path override: ${x.name} ran on ${x.path} instead of the file's ${x.overridden}`);
       const stores = storesOf(pathsOf(o).map((p) => p.path));
       notes.push(`workload ${o.name}: ${o.operations.length} operations over ${pathsOf(o).length} paths on ${stores.join(', ')}; data ${o.data.posts} posts, ${o.data.users} users; namespace ${o.namespace}`);
       const graph = graphOf(o);

@@ -30,7 +30,7 @@ export function workloadSection(x: WorkloadSectionInput): ScenarioSection {
     return [
       o.name,
       o.op,
-      `${o.path}${w.overrides[o.name] ? ' (override)' : ''}`,
+      `${o.path}${o.overridden ? ` (file: ${o.overridden})` : ''}`,
       x.stores.find((s) => s.path === o.path)?.stores ?? '',
       `${describeKeys(o.keys)} over ${o.entity}s`,
       Math.round(o.share * 1000) / 10,

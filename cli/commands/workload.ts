@@ -77,7 +77,7 @@ export function parseComparePaths(text: string): { op: string; paths: string[] }
   const i = text.indexOf('=');
   const paths = i > 0 ? text.slice(i + 1).split(',').map((s) => s.trim()).filter(Boolean) : [];
   if (i <= 0 || paths.length < 2 || new Set(paths).size !== paths.length) {
-    throw new UsageError(`Bad --compare-paths "${text}".`, { hint: 'Write --compare-paths OPERATION=PATH1,PATH2[,...] with two or more different paths, e.g. like=likes.redis-counter,likes.redis-hash.' });
+    throw new UsageError(`Bad --compare-paths "${text}".`, { hint: 'Write --compare-paths OPERATION=PATH1,PATH2[,...] (or FILE_PATH=PATH1,PATH2 to move every operation on a path) with two or more different paths, e.g. like=likes.redis-counter,likes.redis-hash.' });
   }
   return { op: text.slice(0, i), paths };
 }

@@ -80,7 +80,7 @@ const ROWS: Row[] = [
   { name: 'scenario and operations together', replace: [['name: bad-file', 'name: bad-file\nscenario: viral-like-spike']], says: /has both "scenario".*and "operations"/ },
   { name: 'scenario options in a workload file', replace: [['name: bad-file', 'name: bad-file\noptions: { posts: 5 }']], says: /options: a workload file has no scenario options/ },
   { name: 'YAML syntax error', yaml: 'name: x\noperations: [ { op: like\n', says: /not valid YAML/ },
-  { name: '--path-override of an operation the file lacks', args: ['--path-override', 'read=likes.redis-hash'], says: /--path-override read=likes.redis-hash: .* has no operation "read".*like, followers/ },
+  { name: '--path-override of an operation the file lacks', args: ['--path-override', 'read=likes.redis-hash'], says: /--path-override read=likes.redis-hash: .* has no operation or path "read".*operations: like, followers; its paths: likes.redis-counter, follows.pg/ },
   { name: '--path-override to a path of another family', args: ['--path-override', 'like=follows.pg'], says: /--path-override like: Storage path follows.pg is a follows path/ },
   { name: '--path-override without =', args: ['--path-override', 'like'], says: /Bad --path-override "like"/ },
   { name: '--path with a workload file', args: ['--path', 'likes.redis-hash'], says: /is a workload file: it has no --path or -o options/, only: 'run' },
