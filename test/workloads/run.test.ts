@@ -22,7 +22,7 @@ import { capbench } from '../fixtures/cli.js';
 import { testClients } from '../reference-impl/env.js';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
-const NAMESPACES = ['wl_t_mix', 'wl_t_day', 'wl_t_eve', 'wl_t_celeb', 'wl_t_cmp'];
+const NAMESPACES = ['wl_t_all', 'wl_t_mix', 'wl_t_day', 'wl_t_eve', 'wl_t_celeb', 'wl_t_cmp'];
 let dir: string;
 
 async function results(out: string): Promise<RunResult> {
@@ -103,6 +103,25 @@ faults: [ 'redis:delay@1s+1s=2ms' ]
   assert.ok(section.tables[1]!.rows.some((row) => row[2] === 'not checked'));
   const html = await readFile(join(out, 'report.html'), 'utf8');
   assert.match(html, /Workload three-stores/);
+});
+
+test('every operation of every family runs by name on a path of its family', { timeout: 300_000 }, async () => {
+  const { opsByFamily } = await import('../../workloads/ops/index.js');
+  const pathOf: Record<string, string> = { likes: 'likes.redis-counter', follows: 'follows.pg', feed: 'feed.fanout-write', posts: 'posts.cassandra', users: 'users.pg', search: 'search.es' };
+  const ops = opsByFamily().flatMap(({ family, ops }) => ops.map((o) => `  - { op: ${o.name}, path: ${pathOf[family]} }`));
+  assert.equal(ops.length, 20);
+  const file = join(dir, 'all.yaml');
+  await writeFile(file, `name: every-op\nnamespace: wl_t_all\ndata: { posts: 300, users: 100, followGraph: { maxFollowers: 30 } }\nstages: 3s:120\nwarmup: 0.5s\noperations:\n${ops.join('\n')}\n`);
+  const out = join(dir, 'all-out');
+  const r = await capbench(['run', file, '--out', out, '-q']);
+  assert.ok(r.code === 0 || r.code === 1, r.stderr + r.stdout);
+  const res = await results(out);
+  assert.equal(res.operations.length, 20);
+  for (const o of res.operations) {
+    assert.equal(Object.keys(o.errors).length, 0, `${o.name} on ${o.path}: errors ${JSON.stringify(o.errors)}`);
+    assert.ok(o.okCount + (o.warmupOkCount ?? 0) + (o.notFoundCount ?? 0) > 0, `${o.name} ran`);
+  }
+  for (const c of res.thresholds.filter((t) => t.expression.includes('=='))) assert.equal(c.passed, true, `${c.expression}: ${c.actual}`);
 });
 
 /** An example with its data and stages shrunk so it runs in seconds (its mix, paths and keys kept). */

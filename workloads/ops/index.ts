@@ -98,3 +98,9 @@ export function checkOpPath(opName: string, pathId: string): NamedOp {
   getStoragePath(pathId, op.family);
   return op;
 }
+
+/** The operation table docs/workloads.md carries between its `ops:begin`/`ops:end` markers (a test keeps the two equal). */
+export function opsMarkdown(): string {
+  const rows = opsByFamily().flatMap(({ family, ops }) => ops.map((o) => `| \`${o.name}\` | ${family} | ${o.entities.join(', ')} | ${o.summary.replace(/\|/g, '\\|')} |`));
+  return ['| op | family | key drawn from | what it calls |', '|---|---|---|---|', ...rows].join('\n');
+}
