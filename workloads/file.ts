@@ -111,6 +111,12 @@ export interface WorkloadOptions {
   operations: WorkloadOp[];
   /** operation name or file path -> path, the overrides given (reports say so). */
   overrides: Record<string, string>;
+  /**
+   * Paths whose data the load phase also wipes, though no operation runs on them: the file's
+   * own paths that an override replaced, and (--compare-paths) every path of the comparison,
+   * so that no run's footprint carries another's data.
+   */
+  resetAlso: string[];
 }
 
 /** A workload file after validation. */
@@ -183,7 +189,7 @@ export function parseOverrides(pairs: readonly string[] = []): Record<string, st
  * @param overrides op name -> path (--path-override), applied before the path checks.
  * @throws UsageError, one line naming the file and the field, listing the known names where there are some.
  */
-export function parseWorkload(raw: unknown, file: string, overrides: Record<string, string> = {}): WorkloadFile {
+export function parseWorkload(raw: unknown, file: string, overrides: Record<string, string> = {}, resetAlso: readonly string[] = []): WorkloadFile {
   const bad = (field: string, message: string, hint?: string) => new UsageError(`Workload file ${file}: ${field}: ${message.replace(/\.$/, '')}.`, hint ? { hint } : {});
   if (!isWorkloadDoc(raw)) throw new UsageError(`Workload file ${file} must be a mapping with "operations".`, { hint: `Fields: ${WORKLOAD_FIELDS.join(', ')}.` });
   const doc = raw as Record<string, unknown>;
@@ -257,6 +263,7 @@ export function parseWorkload(raw: unknown, file: string, overrides: Record<stri
       data: head.data as WorkloadOptions['data'],
       operations,
       overrides,
+      resetAlso: [...new Set([...operations.flatMap((o) => (o.overridden ? [o.overridden] : [])), ...resetAlso])].filter((p) => !operations.some((o) => o.path === p)),
     },
     settings,
   };
@@ -279,6 +286,6 @@ function hint(path: readonly PropertyKey[]): string {
  * Read and validate a workload file.
  * @throws UsageError for a missing file, a syntax error or a field that does not fit (one line).
  */
-export async function loadWorkloadFile(path: string, overrides: Record<string, string> = {}): Promise<WorkloadFile> {
-  return parseWorkload(await readDoc(path, 'workload file'), path, overrides);
+export async function loadWorkloadFile(path: string, overrides: Record<string, string> = {}, resetAlso: readonly string[] = []): Promise<WorkloadFile> {
+  return parseWorkload(await readDoc(path, 'workload file'), path, overrides, resetAlso);
 }

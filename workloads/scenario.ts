@@ -43,8 +43,8 @@ export function graphOf(w: WorkloadOptions): FollowGraphModel | undefined {
 }
 
 /** Run f with every path of the workload opened (setup done) on one set of clients; always closes them. */
-async function withPaths<T>(w: WorkloadOptions, ctx: ScenarioContext, f: (impls: Map<string, unknown>, clients: StoreClients) => Promise<T>): Promise<T> {
-  const paths = pathsOf(w);
+async function withPaths<T>(w: WorkloadOptions, ctx: ScenarioContext, f: (impls: Map<string, unknown>, clients: StoreClients) => Promise<T>, extra: readonly { path: string; family: PathFamily }[] = []): Promise<T> {
+  const paths = [...pathsOf(w), ...extra];
   const clients = await openStoreClients(ctx.connections, storesOf(paths.map((p) => p.path)), { pgPoolSize: 8 });
   try {
     const impls = new Map<string, unknown>();
@@ -79,10 +79,13 @@ export function workloadScenario(w: WorkloadOptions): AnyScenario {
     workloadModule: new URL('./workload.js', import.meta.url).href,
 
     async reset(o: WorkloadOptions, ctx: ScenarioContext) {
+      // The paths an override or a comparison set aside are wiped too, so this run's footprint holds only its own data.
+      // (Only those on stores this run connects: data on another store is outside its footprints.)
+      const aside = o.resetAlso.filter((id) => getStoragePath(id).stores.every((st) => ctx.connections[st])).map((id) => ({ path: id, family: getStoragePath(id).family }));
       await withPaths(o, ctx, async (impls, clients) => {
-        for (const p of pathsOf(o)) await familyOps(p.family).reset(impls.get(p.path) as never);
+        for (const p of [...pathsOf(o), ...aside]) await familyOps(p.family).reset(impls.get(p.path) as never);
         if (clients.redis) await waitForLazyFree(clients.redis);
-      });
+      }, aside);
     },
 
     async seed(o: WorkloadOptions, ctx: ScenarioContext) {

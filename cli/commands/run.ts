@@ -62,6 +62,8 @@ export interface RunFlags extends StoreUrlFlags {
   pathOverride?: string[];
   /** Workload files: run once per path of one operation, "like=a,b", and write one compare report. */
   comparePaths?: string;
+  /** Workload files (set by --compare-paths, not a flag): paths whose data the load phase also wipes. */
+  resetPaths?: string[];
 }
 
 function parseOptionPairs(pairs: string[] = []): Record<string, unknown> {

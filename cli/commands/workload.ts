@@ -25,14 +25,14 @@ import type { RunCommandOutcome, RunFlags } from './run.js';
  * `target` is not a workload file (a built-in scenario or a scenario file).
  * @throws UsageError for a bad workload file or override; for --path-override or --path/-o used with the wrong kind of target.
  */
-export async function workloadOf(target: string, flags: Pick<RunFlags, 'pathOverride' | 'path' | 'option'>): Promise<WorkloadFile | undefined> {
+export async function workloadOf(target: string, flags: Pick<RunFlags, 'pathOverride' | 'path' | 'option' | 'resetPaths'>): Promise<WorkloadFile | undefined> {
   const isWorkload = looksLikeScenarioFile(target) && (await isWorkloadFile(target));
   if (!isWorkload) {
     if (flags.pathOverride?.length) throw new UsageError('--path-override applies to workload files (with operations:).', { hint: 'For a built-in scenario or a scenario file use --path.' });
     return undefined;
   }
   if (flags.path !== undefined || flags.option?.length) throw new UsageError(`${target} is a workload file: it has no --path or -o options.`, { hint: 'Swap an operation\'s path with --path-override OPERATION=PATH.' });
-  return loadWorkloadFile(target, parseOverrides(flags.pathOverride));
+  return loadWorkloadFile(target, parseOverrides(flags.pathOverride), flags.resetPaths);
 }
 
 /** What validateCommand found: the kind of file and a summary of the run it describes. */
@@ -123,7 +123,7 @@ export async function comparePathsCommand(
   for (const [i, p] of paths.entries()) {
     if (signal?.aborted) break;
     const overrides = Object.entries({ ...base, [op]: p }).map(([k, v]) => `${k}=${v}`);
-    runs.push(await run(target, { ...flags, comparePaths: undefined, pathOverride: overrides, out: join(outDir, `${i + 1}-${p}`) }, signal));
+    runs.push(await run(target, { ...flags, comparePaths: undefined, pathOverride: overrides, resetPaths: paths, out: join(outDir, `${i + 1}-${p}`) }, signal));
   }
   if (runs.length < 2) throw new UsageError('--compare-paths was interrupted before a second run; nothing to compare.', { exitCode: EXIT.THRESHOLDS_FAILED });
   const comparison = compareMany(await loadRuns(runs.map((r) => join(r.outDir, 'results.json'))), { limits: { ...COMPARE_DEFAULT_LIMITS } });

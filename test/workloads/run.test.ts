@@ -184,6 +184,11 @@ operations:
   assert.deepEqual(a.operations.map((o) => o.path), ['likes.redis-counter', 'likes.redis-counter']);
   assert.deepEqual(b.operations.map((o) => o.path), ['likes.redis-hash', 'likes.redis-hash']);
   for (const res of [a, b]) assert.equal(res.thresholds.find((t) => /likes lost == 0/.test(t.expression))?.passed, true);
+  // The second run wiped the first's counters before seeding its own: its footprint holds only its path's keys.
+  const keysOf = (res: RunResult) => (res.footprint.before.find((f) => f.store === 'redis')?.items ?? []).map((i) => i.name).filter((n) => n.includes('wl_t_cmp:'));
+  assert.ok(keysOf(a).some((n) => n.includes('wl_t_cmp:p:')), `A: ${keysOf(a).join(', ')}`);
+  assert.ok(!keysOf(b).some((n) => n.includes('wl_t_cmp:p:')), `B still holds A's counters: ${keysOf(b).join(', ')}`);
+  assert.ok(keysOf(b).some((n) => n.includes('wl_t_cmp:pl:')), `B: ${keysOf(b).join(', ')}`);
   assert.ok(existsSync(join(out, 'compare.html')));
   const md = await readFile(join(out, 'compare.md'), 'utf8');
   assert.match(md, /likes\.redis-hash/);
