@@ -86,6 +86,8 @@ const ROWS: Row[] = [
   { name: '--path with a workload file', args: ['--path', 'likes.redis-hash'], says: /is a workload file: it has no --path or -o options/, only: 'run' },
   { name: '--compare-paths with one path', args: ['--compare-paths', 'like=likes.redis-hash'], says: /Bad --compare-paths "like=likes.redis-hash"/, only: 'run' },
   { name: '--compare-paths with an unknown path', args: ['--compare-paths', 'like=likes.redis-counter,likes.nope'], says: /Unknown storage path "likes.nope"/, only: 'run' },
+  { name: 'run over HTTP (the service does not run workload files yet)', args: ['--via', 'http'], says: /Scenario workload.bad-file does not run over HTTP yet/, only: 'run' },
+  { name: 'run on the k6 engine', args: ['--engine', 'k6'], says: /workload.bad-file does not run over HTTP yet/, only: 'run' },
   { name: 'k6 export of an op without an HTTP route', replace: [['- { op: followers, path: follows.pg, weight: 1 }', '- { op: home-feed, path: feed.fanout-write }']], says: /Operation home-feed \(home-feed on feed.fanout-write\) cannot be exported to k6 --via http/, only: 'export' },
   { name: 'k6 export --via redis of a PostgreSQL op', args: ['--via', 'redis'], says: /Operation followers \(followers on follows.pg\) cannot be exported to k6 --via redis/, only: 'export' },
 ];
@@ -137,7 +139,7 @@ describe('bad workload files: exit 2, one line, before any work', () => {
       const f = join(dir, `bad-${i}.yaml`);
       await writeFile(f, text);
       const commands: string[][] = [];
-      if (!row.only || row.only === 'validate') if (!row.args?.some((a) => a === '--path' || a === '--compare-paths' || a === '--via')) commands.push(['validate', f, ...(row.args ?? [])]);
+      if (!row.only || row.only === 'validate') if (!row.args?.some((a) => a === '--path' || a === '--compare-paths' || a === '--via' || a === '--engine')) commands.push(['validate', f, ...(row.args ?? [])]);
       const out = join(dir, `out-${i}`);
       if (!row.only || row.only === 'run') commands.push(['run', f, '--out', out, '-q', ...(row.args ?? [])]);
       if (row.only === 'export') commands.push(['export', 'k6', f, ...(row.args ?? [])]);
