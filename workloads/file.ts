@@ -21,6 +21,7 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { UsageError } from '../core/errors.js';
+import { STORES } from '../core/target.js';
 import { parseLayer, RunSettingsLayer, type RunSettingsLayerValue } from '../scenarios/settings.js';
 import { VOCABULARY, QUERY_SKIP_RANKS } from '../scenarios/search/corpus.js';
 import type { PathFamily } from '../reference-impl/registry.js';
@@ -247,6 +248,12 @@ export function parseWorkload(raw: unknown, file: string, overrides: Record<stri
     operations.push({ name, op: o.op, family: named.family, path, share: o.weight / total, keys: keys as KeySpec, entity, ...(key !== undefined ? { overridden: o.path } : {}) });
   });
 
+  // Store names first, so an unknown one is named as a store (the settings schema would call it a setting).
+  const urls = doc.urls;
+  if (urls !== null && typeof urls === 'object' && !Array.isArray(urls)) {
+    const unknownStore = Object.keys(urls).find((k) => !(STORES as readonly string[]).includes(k));
+    if (unknownStore !== undefined) throw bad('urls', `unknown store "${unknownStore}"`, `Stores: ${STORES.join(', ')}.`);
+  }
   let settings: RunSettingsLayerValue;
   try {
     settings = parseLayer(settingsRaw, { kind: 'file', path: file });

@@ -76,6 +76,8 @@ const ROWS: Row[] = [
   { name: 'bad threshold metric', replace: [["'like:p99<50ms'", "'like:p98<5ms'"]], says: /p98/ },
   { name: 'fault on a store the workload does not use', replace: [['stages: 2s:10', "stages: 2s:10\nfaults: [ 'cassandra:pause@1s+100ms' ]"]], says: /Fault cassandra:pause@1s\+100ms names cassandra, which workload.bad-file does not use/ },
   { name: 'fault on an unknown store', replace: [['stages: 2s:10', "stages: 2s:10\nfaults: [ 'mysql:pause@1s' ]"]], says: /mysql/ },
+  { name: 'URL of an unknown store', replace: [['stages: 2s:10', 'stages: 2s:10\nurls: { mysql: "mysql://127.0.0.1" }']], says: /urls: unknown store "mysql".*Stores: redis, postgres, mongodb, cassandra, elasticsearch/ },
+  { name: 'URL of a store that is not text', replace: [['stages: 2s:10', 'stages: 2s:10\nurls: { redis: 6379 }']], says: /Workload file .*urls\.redis/ },
   { name: 'warmup as long as the run', replace: [['stages: 2s:10', 'stages: 2s:10\nwarmup: 2s']], says: /warmup \(2 s\) is not shorter than the run/ },
   { name: 'scenario and operations together', replace: [['name: bad-file', 'name: bad-file\nscenario: viral-like-spike']], says: /has both "scenario".*and "operations"/ },
   { name: 'scenario options in a workload file', replace: [['name: bad-file', 'name: bad-file\noptions: { posts: 5 }']], says: /options: a workload file has no scenario options/ },
