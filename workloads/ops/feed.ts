@@ -15,6 +15,7 @@ import { defineFamilyOps, zeroCheck, type FamilyCheck } from './types.js';
 const DRAIN_MS = 30_000;
 const HOME_LIMIT = 50;
 
+/** The feed family's workload operations, load phase and checks (see the module comment); listed in workloads/ops/index.ts. */
 export const feedOps = defineFamilyOps({
   family: 'feed',
   ops: [

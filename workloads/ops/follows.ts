@@ -20,6 +20,7 @@ function other(a: number, users: number, rand: () => number): number {
 
 const PAGE = { limit: 100 };
 
+/** The follows family's workload operations, load phase and checks (see the module comment); listed in workloads/ops/index.ts. */
 export const followsOps = defineFamilyOps({
   family: 'follows',
   ops: [

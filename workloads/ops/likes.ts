@@ -5,6 +5,7 @@
  */
 import { defineFamilyOps, type FamilyCheck } from './types.js';
 
+/** The likes family's workload operations, load phase and checks (see the module comment); listed in workloads/ops/index.ts. */
 export const likesOps = defineFamilyOps({
   family: 'likes',
   ops: [

@@ -10,6 +10,7 @@ import { defineFamilyOps, zeroCheck, type FamilyCheck } from './types.js';
 const IN_FLIGHT = 64;
 const SAMPLE = 200;
 
+/** The posts family's workload operations, load phase and checks (see the module comment); listed in workloads/ops/index.ts. */
 export const postsOps = defineFamilyOps({
   family: 'posts',
   ops: [

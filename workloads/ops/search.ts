@@ -14,6 +14,7 @@ const BATCH = 1000;
 /** "Recent": the last 7 days. */
 const RECENT_S = 7 * 86_400;
 
+/** The search family's workload operations, load phase and checks (see the module comment); listed in workloads/ops/index.ts. */
 export const searchOps = defineFamilyOps({
   family: 'search',
   ops: [

@@ -12,6 +12,7 @@ import type { UserStats } from '../../reference-impl/users/types.js';
 const SAMPLE = 200;
 const BATCH = 10_000;
 
+/** The users family's workload operations, load phase and checks (see the module comment); listed in workloads/ops/index.ts. */
 export const usersOps = defineFamilyOps({
   family: 'users',
   ops: [
