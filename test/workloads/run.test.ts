@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -27,6 +27,22 @@ let dir: string;
 
 async function results(out: string): Promise<RunResult> {
   return JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as RunResult;
+}
+
+/** Type-check an exported script with @types/k6 (and capbench's k6/experimental/redis types), as test/k6 does. */
+async function typeCheck(at: string, source: string): Promise<void> {
+  await mkdir(at, { recursive: true });
+  await writeFile(join(at, 'script.ts'), source);
+  await writeFile(
+    join(at, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: { strict: true, noEmit: true, target: 'es2020', lib: ['es2020'], module: 'esnext', moduleResolution: 'bundler', types: ['k6'], typeRoots: [join(ROOT, 'node_modules/@types')] },
+      files: ['script.ts', join(ROOT, 'k6/types/k6-experimental-redis.d.ts')],
+    }),
+  );
+  await promisify(execFile)(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(at, 'tsconfig.json')]).catch((e: { stdout?: string }) => {
+    throw new Error(`tsc failed:\n${e.stdout}`);
+  });
 }
 
 /** Drop what the namespaces created: Redis keys, PostgreSQL schemas, Cassandra keyspaces, Elasticsearch indices. */
@@ -202,7 +218,7 @@ operations:
   assert.ok(res.notes.some((n) => n === "path override: like ran on likes.redis-hash instead of the file's likes.redis-counter"));
 });
 
-test('capbench export k6 FILE: a script k6 accepts, over HTTP and (Redis likes) --via redis', { timeout: 60_000 }, async (t) => {
+test('capbench export k6 FILE: a typed script (@types/k6) that k6 accepts, over HTTP and (Redis likes) --via redis', { timeout: 60_000 }, async (t) => {
   let k6: string;
   try {
     k6 = requireK6();
@@ -229,9 +245,10 @@ thresholds: [ 'like:p99<20ms' ]
   assert.match(http.stdout, /capbench_scenario: "workload.k6-mix"/);
   assert.match(http.stdout, /\/v1\/paths\/follows\.pg.*mutuals/);
   assert.match(http.stdout, /"capbench_latency\{op:like\}"/);
+  const run = promisify(execFile);
+  await typeCheck(join(dir, 'tsc-http'), http.stdout);
   const script = join(dir, 'k6-http.ts');
   await writeFile(script, http.stdout);
-  const run = promisify(execFile);
   const inspected = JSON.parse((await run(k6, ['inspect', script])).stdout) as { scenarios: Record<string, { executor: string }> };
   assert.equal(inspected.scenarios['workload.k6-mix']?.executor, 'ramping-arrival-rate');
 
@@ -240,6 +257,7 @@ thresholds: [ 'like:p99<20ms' ]
   const redis = await capbench(['export', 'k6', likesOnly, '--via', 'redis']);
   assert.equal(redis.code, 0, redis.stderr);
   assert.match(redis.stdout, /redisClient\.hincrby\("wl_t_cmp:pl:"/);
+  await typeCheck(join(dir, 'tsc-redis'), redis.stdout);
   const script2 = join(dir, 'k6-redis.ts');
   await writeFile(script2, redis.stdout);
   await run(k6, ['inspect', script2]);
