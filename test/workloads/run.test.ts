@@ -53,8 +53,9 @@ async function dropNamespaces(): Promise<void> {
       for await (const keys of c.redis!.scanIterator({ MATCH: `${ns}:*`, COUNT: 1000 })) if (keys.length) await c.redis!.del(keys);
       for (const fam of ['likes', 'follows', 'users']) await c.postgres!.query(`DROP SCHEMA IF EXISTS ${ns}_${fam} CASCADE`);
       for (const fam of ['feed', 'follows', 'posts']) await c.cassandra!.execute(`DROP KEYSPACE IF EXISTS ${ns}_${fam}`).catch(() => undefined);
-      await c.elasticsearch!.indices.delete({ index: `${ns}_search-*`, ignore_unavailable: true, allow_no_indices: true }).catch(() => undefined);
-      await c.elasticsearch!.indices.deleteAlias({ index: '_all', name: `${ns}_search-*` }).catch(() => undefined);
+      // By name: the server refuses wildcard deletes (action.destructive_requires_name).
+      const indices = Object.keys(await c.elasticsearch!.indices.get({ index: `${ns}_search-*`, allow_no_indices: true, ignore_unavailable: true }));
+      if (indices.length) await c.elasticsearch!.indices.delete({ index: indices });
     }
   } finally {
     await c.close();
