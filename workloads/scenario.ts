@@ -37,6 +37,17 @@ export function pathsOf(w: WorkloadOptions): { path: string; family: PathFamily 
   return out;
 }
 
+/** The paths, keeping only the first of each family whose paths share their data (FamilyOps.sharedData). */
+function firstOfShared<P extends { family: PathFamily }>(paths: readonly P[]): P[] {
+  const seen = new Set<PathFamily>();
+  return paths.filter((p) => {
+    if (!familyOps(p.family).sharedData) return true;
+    if (seen.has(p.family)) return false;
+    seen.add(p.family);
+    return true;
+  });
+}
+
 /** The follow graph of `data.followGraph`, or undefined. Seed 1: the same graph every run. */
 export function graphOf(w: WorkloadOptions): FollowGraphModel | undefined {
   return w.data.followGraph ? new FollowGraphModel(w.data.users, w.data.followGraph, 1) : undefined;
@@ -83,7 +94,7 @@ export function workloadScenario(w: WorkloadOptions): AnyScenario {
       // (Only those on stores this run connects: data on another store is outside its footprints.)
       const aside = o.resetAlso.filter((id) => getStoragePath(id).stores.every((st) => ctx.connections[st])).map((id) => ({ path: id, family: getStoragePath(id).family }));
       await withPaths(o, ctx, async (impls, clients) => {
-        for (const p of [...pathsOf(o), ...aside]) await familyOps(p.family).reset(impls.get(p.path) as never);
+        for (const p of firstOfShared([...pathsOf(o), ...aside])) await familyOps(p.family).reset(impls.get(p.path) as never);
         if (clients.redis) await waitForLazyFree(clients.redis);
       }, aside);
     },
@@ -91,7 +102,7 @@ export function workloadScenario(w: WorkloadOptions): AnyScenario {
     async seed(o: WorkloadOptions, ctx: ScenarioContext) {
       const graph = graphOf(o);
       await withPaths(o, ctx, async (impls) => {
-        for (const p of pathsOf(o)) {
+        for (const p of firstOfShared(pathsOf(o))) {
           await familyOps(p.family).seed(impls.get(p.path) as never, { users: o.data.users, posts: o.data.posts, graph, seed: 1, log: ctx.log });
         }
       });

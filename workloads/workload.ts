@@ -3,11 +3,11 @@
  * this thread's clients, draws each operation's keys from its distribution (workloads/keys.ts,
  * seeded from --seed, the thread and the operation), and picks the operation of each arrival by
  * its share of the arrival rate. The first thread also runs what a path needs beside the load
- * (feed: a fan-out worker).
+ * (feed: a fan-out worker), on connections of its own.
  */
 import { mulberry32 } from '../engine/schedule.js';
 import type { Operation, OpStatus, Workload } from '../engine/types.js';
-import { openStoragePath, storesOf } from '../reference-impl/registry.js';
+import { getStoragePath, openStoragePath, storesOf } from '../reference-impl/registry.js';
 import { openStoreClients } from '../targets/clients.js';
 import { vocabulary, QUERY_SKIP_RANKS } from '../scenarios/search/corpus.js';
 import type { WorkloadArgs } from '../scenarios/types.js';
@@ -30,10 +30,19 @@ export async function createWorkload(args: WorkloadArgs<WorkloadOptions>, thread
   const stops: (() => Promise<void>)[] = [];
   try {
     for (const p of paths) {
-      const impl = await openStoragePath(p.family, p.path, clients, familyOps(p.family).pathOptions(w.namespace) as never);
-      impls.set(p.path, impl);
-      const bg = thread.index === 0 ? familyOps(p.family).background?.(impl as never, `wl-${thread.index}`) : undefined;
-      if (bg) stops.push(bg);
+      const options = familyOps(p.family).pathOptions(w.namespace) as never;
+      impls.set(p.path, await openStoragePath(p.family, p.path, clients, options));
+      const background = familyOps(p.family).background;
+      if (thread.index !== 0 || !background) continue;
+      // Its own connections: a fan-out worker's blocking XREADGROUP must not queue the measured operations behind it.
+      const own = await openStoreClients(args.connections, getStoragePath(p.path).stores);
+      const bg = background((await openStoragePath(p.family, p.path, own, options)) as never, 'wl-run');
+      if (!bg) await own.close();
+      else
+        stops.push(async () => {
+          await bg();
+          await own.close();
+        });
     }
   } catch (err) {
     for (const s of stops) await s();

@@ -18,6 +18,7 @@ const HOME_LIMIT = 50;
 /** The feed family's workload operations, load phase and checks (see the module comment); listed in workloads/ops/index.ts. */
 export const feedOps = defineFamilyOps({
   family: 'feed',
+  sharedData: true,
   ops: [
     { name: 'home-feed', entities: ['user'], summary: `Feed.home(user, ${HOME_LIMIT}): the newest entries of the user's home timeline`, run: (f, k) => f.home(k, HOME_LIMIT).then(() => undefined) },
     { name: 'publish', entities: ['user'], summary: 'Feed.post(a new post by user): stored and its fan-out queued', run: (f, k, e) => f.post({ postId: e.newId('post'), authorId: k, createdAt: Date.now() }) },

@@ -66,6 +66,12 @@ export interface VerifyOps {
 export interface FamilyOps<F extends PathFamily = PathFamily> {
   readonly family: F;
   readonly ops: readonly OpDef<F>[];
+  /**
+   * True when the family's paths share their data under one namespace (feed: the strategies of
+   * one keyspace share posts and the graph): the load phase resets and seeds only the first
+   * such path of a workload, so counters are not seeded twice.
+   */
+  readonly sharedData?: boolean;
   /** The options a path of this family is opened with in a workload whose namespace is `ns` (key prefix, schema, keyspace). */
   pathOptions(ns: string): PathFamilies[F]['options'];
   /** Wipe the path's data under the namespace. */
