@@ -88,12 +88,26 @@ export async function runScenario(req: RunRequest): Promise<RunResult> {
   const ctx: ScenarioContext = { connections, log: req.log };
   // Faults: how each will act, refused in one line before any work when its target cannot take it.
   const prepared = s.faults.length ? await prepareFaults(s.faults, connections) : undefined;
-  const persistence = prepared ? await persistenceNotes(s.faults, connections) : new Map<string, string>();
+  // The scenario's own preparation of a store (e.g. Redis's persistence mode), undone after verify.
+  let undoPreflight: (() => Promise<void>) | undefined;
+  const undo = async () => {
+    const u = undoPreflight;
+    undoPreflight = undefined;
+    if (u) await u().catch((err) => notes.push(`could not restore what ${scenario.id} changed before the run: ${describeError(err)}`));
+  };
+  let persistence = new Map<string, string>();
   let timeline: FaultTimeline | undefined;
   try {
+    if (scenario.preflight) {
+      const pre = await scenario.preflight(options, ctx);
+      notes.push(...pre.notes);
+      undoPreflight = pre.undo;
+    }
+    if (prepared) persistence = await persistenceNotes(s.faults, connections);
     await req.onReady?.();
   } catch (err) {
     await prepared?.close();
+    await undo();
     throw err;
   }
   const errorsBySec = new Map<number, Record<string, number>>();
@@ -104,6 +118,7 @@ export async function runScenario(req: RunRequest): Promise<RunResult> {
     if ((await untilAborted(scenario.reset(options, ctx), req.signal)) === ABORTED) interrupted = 'reset';
   } catch (err) {
     await prepared?.close();
+    await undo();
     throw wrapPhase('reset', err);
   }
   const baseline = interrupted ? [] : await footprints(connections, notes, 'after reset');
@@ -111,6 +126,7 @@ export async function runScenario(req: RunRequest): Promise<RunResult> {
     if (!interrupted && (await untilAborted(scenario.seed(options, ctx), req.signal)) === ABORTED) interrupted = 'seed';
   } catch (err) {
     await prepared?.close();
+    await undo();
     throw wrapPhase('seed', err);
   }
   const before = interrupted ? [] : await footprints(connections, notes, 'before the run');
@@ -160,6 +176,7 @@ export async function runScenario(req: RunRequest): Promise<RunResult> {
   } catch (err) {
     if (timeline) await timeline.finish();
     else await prepared?.close();
+    await undo();
     throw wrapPhase('run', err);
   }
   // Lift what is still on and start a store a fault left down, so that verify can count what it kept.
@@ -185,6 +202,7 @@ export async function runScenario(req: RunRequest): Promise<RunResult> {
   } catch (err) {
     notes.push(`verification could not run: ${describeError(err)}`);
   }
+  await undo();
   if (targets.some((t) => t.standInFor)) {
     for (const t of targets.filter((x) => x.standInFor)) notes.push(`${t.store} is ${t.product}, a stand-in for ${t.standInFor}: its figures are not ${t.standInFor}'s`);
   }

@@ -14,7 +14,7 @@ import { UsageError } from '../core/errors.js';
 import type { Stage } from '../core/results.js';
 import { STORES, type Connection, type StoreName } from '../core/target.js';
 import { parseDurationS, parseStages } from '../core/units.js';
-import { FaultListSchema, checkFaultPlan, type FaultSpec } from '../core/faults.js';
+import { FaultListSchema, checkFaultPlan, parseFaultSpec, type FaultSpec } from '../core/faults.js';
 import type { Arrival } from '../engine/schedule.js';
 import { totalDurationS } from '../engine/schedule.js';
 import { parseThreshold, type Threshold } from '../engine/thresholds.js';
@@ -328,7 +328,13 @@ export function resolveRunSettings(scenario: AnyScenario, layers: SettingsLayers
     });
   }
 
-  const faults = checkFaultPlan(first('faults') ?? [], runS);
+  const implied = scenario.impliedFaults?.(options);
+  for (const f of implied?.faults.map(parseFaultSpec) ?? []) {
+    if (f.atS >= runS || (f.forS !== undefined && f.atS + f.forS > runS)) {
+      throw new UsageError(`Option ${implied!.option} puts ${f.spec} past the run's end (${runS} s).`, { hint: `Set ${implied!.option} earlier, or lengthen the run.` });
+    }
+  }
+  const faults = checkFaultPlan([...(first('faults') ?? []), ...(implied?.faults.map(parseFaultSpec) ?? [])], runS);
   for (const f of faults) {
     if (!connections[f.store]) {
       throw new UsageError(`Fault ${f.spec} names ${f.store}, which ${scenario.id} does not use with these options.`, { hint: `It uses: ${Object.keys(connections).join(', ')}.` });

@@ -85,6 +85,18 @@ export interface Scenario<O extends Record<string, unknown> = Record<string, unk
   defaultThresholds(o: O): string[];
   /** File URL of the module that exports createWorkload(args: WorkloadArgs<O>, thread). */
   workloadModule: string;
+  /**
+   * Faults the options imply, added to the run's --fault list (e.g. viral-like-spike's
+   * `-o crashAt=15s` is `redis:kill@15s` and `redis:restart@17s`); each as core/faults.ts text.
+   * `option` names the option for the error when a fault falls past the run's end.
+   */
+  impliedFaults?(o: O): { option: string; faults: string[] };
+  /**
+   * Before any work, once the targets answered: put a store in the state the options ask for
+   * (e.g. Redis's persistence mode). Returns notes for the report and an undo, run after verify.
+   * @throws UsageError (one line, exit 2) when the target cannot be put in that state.
+   */
+  preflight?(o: O, ctx: ScenarioContext): Promise<{ notes: string[]; undo?: () => Promise<void> }>;
   /** Load phase, part 1: schema, and removal of an earlier run's data. */
   reset(o: O, ctx: ScenarioContext): Promise<void>;
   /** Load phase, part 2: seeding at scale (footprints are read before and after it). */

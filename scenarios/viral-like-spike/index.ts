@@ -16,6 +16,10 @@ import { waitForLazyFree } from '../common/redis.js';
 import { storeBytes, window, windowStats, mb } from '../common/figures.js';
 import { BATCH_SYNC_LOG, ViralLikeSpikeOptions, counterOptions, likeOperations, viralPostOf } from './options.js';
 import { spikeWindow } from './window.js';
+import { measureMemoryTable } from './memory-table.js';
+import { UsageError } from '../../core/errors.js';
+import { createServiceContext } from '../../targets/local/paths.js';
+import { applyRedisPersistence, localPersistenceMode, persistenceLoss } from '../../targets/redis/persistence.js';
 import { viralLikeSpikeSection } from './section.js';
 
 type O = ViralLikeSpikeOptions;
@@ -28,6 +32,16 @@ async function withCounter<T>(o: O, ctx: ScenarioContext, f: (c: LikeCounter, cl
   try {
     const counter = await openStoragePath('likes', o.path, clients, counterOptions(o));
     return await f(counter, clients);
+  } finally {
+    await clients.close();
+  }
+}
+
+/** Run `f` with a Redis client of its own (the memory table). */
+async function withRedis<T>(ctx: ScenarioContext, f: (clients: StoreClients) => Promise<T>): Promise<T> {
+  const clients = await openStoreClients(ctx.connections, ['redis']);
+  try {
+    return await f(clients);
   } finally {
     await clients.close();
   }
@@ -50,6 +64,27 @@ export const viralLikeSpike: Scenario<O> = {
   defaultWarmupS: (o) => Math.min(2, o.beforeS / 2),
   defaultThresholds: () => ['like:p99<10ms', 'like:error_rate<0.1%'],
   workloadModule: new URL('./workload.js', import.meta.url).href,
+
+  // -o crashAt=15s: Redis killed -9 at 15 s and started again crashDownS later (issue 8, "Crash window").
+  impliedFaults: (o) => ({
+    option: `-o crashAt=${o.crashAt ?? ''}s`,
+    faults: o.crashAt === undefined ? [] : [`redis:kill@${o.crashAt}s`, `redis:restart@${o.crashAt + o.crashDownS}s`],
+  }),
+
+  async preflight(o, ctx) {
+    if (o.redisPersistence === undefined) return { notes: [] };
+    const conn = ctx.connections.redis;
+    if (!conn) throw new UsageError(`-o redisPersistence=${o.redisPersistence} needs a likes path on Redis; ${o.path} does not use Redis.`, { hint: 'Drop the option or pick a Redis path (--path likes.redis-counter, likes.batch-sync, ...).' });
+    const svc = createServiceContext({ log: () => undefined });
+    const before = await localPersistenceMode(svc);
+    const r = await applyRedisPersistence(conn, svc, o.redisPersistence);
+    ctx.log(`redis persistence: ${r.mode}, ${r.how}`);
+    const local = r.how.startsWith('set');
+    return {
+      notes: [`Redis persistence during the run: ${r.mode}, ${r.how}; ${r.loss}.`],
+      ...(local && before !== r.mode ? { undo: async () => void (await applyRedisPersistence(conn, svc, before)) } : {}),
+    };
+  },
 
   async reset(o, ctx) {
     await withCounter(o, ctx, async (c, clients) => {
@@ -147,7 +182,19 @@ export const viralLikeSpike: Scenario<O> = {
             note: 'this run did not ask for 100K/s; bench/max-like-rate.ts searches for the highest sustained rate',
           },
     );
-    if (bytesPerPost !== null && o.path === 'likes.redis-counter') {
+    // Seed 000's memory table (-o memoryTablePosts=1000000): it decides the memory claims itself.
+    const table = o.memoryTablePosts > 0 && ctx.connections.redis ? await withRedis(ctx, (clients) => measureMemoryTable(clients, o.memoryTablePosts)) : undefined;
+    if (table) {
+      claims.push(...table.claims);
+      sections.push({ id: 'memory-table', title: `Seed 000's memory table at ${o.memoryTablePosts.toLocaleString('en-US')} posts`, intro: 'Each layout seeded through its storage path under a private key prefix, measured as the growth of Redis used_memory, then removed.', tables: [table.table], charts: [
+        { id: 'memory', title: 'MB per layout: measured vs the seed', kind: 'bar', xLabel: 'layout', yLabel: 'MB', yLog: true, categories: table.rows.map((r) => r.layout.split(' (')[0]!), series: [
+          { label: 'measured', points: table.rows.map((r, i) => [i, Math.round(r.bytes / 1e5) / 10]) },
+          { label: 'seed (low end)', points: table.rows.map((r, i) => [i, r.seed.low / 1e6]) },
+        ] },
+      ] });
+      derived.push({ name: 'memory table: seed time for all posts', value: Math.round(table.rows[0]!.seedS * 100) / 100, unit: 's', note: `${o.memoryTablePosts} string counters through likes.redis-counter's seed()` });
+    }
+    if (!table && bytesPerPost !== null && o.path === 'likes.redis-counter') {
       // 000 · Memory Calculations: "All in Redis | 1,000,000 | ~500MB-1GB | 1KB per post"
       const perMillion = bytesPerPost * 1e6;
       claims.push({
@@ -159,7 +206,7 @@ export const viralLikeSpike: Scenario<O> = {
         note: 'a bare counter key, as this path stores it; a post cached with its content would weigh more',
       });
     }
-    if (bytesPerPost !== null && o.path === 'likes.redis-hash') {
+    if (!table && bytesPerPost !== null && o.path === 'likes.redis-hash') {
       // 000 · Memory Calculations: "With Hashes | 100,000 | ~20-30MB | 5x more efficient"
       const per100k = bytesPerPost * 1e5;
       claims.push({
@@ -246,6 +293,25 @@ export const viralLikeSpike: Scenario<O> = {
       });
     }
     notes.push(`viral post: ${viralPostOf(o)}; ${o.posts} posts, zipfian s=${o.zipfS}; spike share ${(w.share * 100).toFixed(0)}% of arrivals between ${w.fromS} s and ${w.toS} s`);
+    if (o.crashAt !== undefined) {
+      const mode = o.redisPersistence;
+      const promise = mode ? persistenceLoss(mode) : 'mode not set by this run (see the faults section for what CONFIG GET read)';
+      const inRedis = o.path === 'likes.batch-sync' ? `the Redis pending deltas not yet flushed to MongoDB (flush every ${o.flushMs} ms)` : 'every counter (Redis is the only copy)';
+      sections.push({
+        id: 'crash-window',
+        title: `Crash window: Redis killed -9 at ${o.crashAt} s, back ${o.crashDownS} s later`,
+        intro: `What a kill can take on ${o.path}: ${inRedis}. The loss is the scenario's own exact count (acknowledged likes minus what the stores hold after the restart).`,
+        tables: [
+          {
+            caption: 'Likes lost to the crash, by Redis persistence mode',
+            columns: ['persistence', 'what the mode promises', 'acknowledged', 'stored after restart', 'lost', 'lost, % of acknowledged'],
+            rows: [[mode ?? 'unchanged', promise, acknowledged, stored.likes, lost, acknowledged > 0 ? Math.round((lost / acknowledged) * 10000) / 100 : null]],
+            note: 'one run, one mode: run again with -o redisPersistence=none|rdb|aof-everysec|aof-always for the others (bench/likes-crash.ts runs all four)',
+          },
+        ],
+        charts: [],
+      });
+    }
     const runS = outcome.schedule.stages.reduce((a, st) => a + st.durationS, 0);
     sections.unshift(viralLikeSpikeSection({ path: o.path, acknowledged, stored: stored.likes, series: outcome.series, spike: w, runS }));
     return { derived, claims, notes, checks, sections };

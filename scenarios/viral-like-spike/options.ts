@@ -6,6 +6,8 @@ import { z } from 'zod';
 import type { OperationSpec } from '../../engine/types.js';
 import type { LikeCounterOptions } from '../../reference-impl/likes/types.js';
 import { pathIdsOf } from '../../reference-impl/registry.js';
+import { parseDurationS } from '../../core/units.js';
+import { REDIS_PERSISTENCE_MODES } from '../../targets/redis/persistence.js';
 
 export const ViralLikeSpikeOptions = z
   .object({
@@ -43,6 +45,31 @@ export const ViralLikeSpikeOptions = z
     redisLayout: z.enum(['incr', 'hash']).default('incr'),
     /** likes.batch-sync: one acknowledged like in this many per thread is timed until MongoDB shows it (sync lag). */
     lagSampleEvery: z.coerce.number().int().min(1).default(50),
+    /**
+     * Redis persistence during the run (targets/redis/persistence.ts): none, rdb, aof-everysec,
+     * aof-always. Set on the local Redis capbench started (and restored after the run); on an
+     * external Redis only accepted when it already runs that mode. Unset: the mode is not touched.
+     */
+    redisPersistence: z.enum(REDIS_PERSISTENCE_MODES).optional(),
+    /** Kill Redis -9 this long after the run began (e.g. "15s"), and start it again crashDownS later: the crash window. */
+    crashAt: z
+      .union([z.number(), z.string()])
+      .transform((v, ctx) => {
+        try {
+          return parseDurationS(typeof v === 'number' ? `${v}s` : v, 'crashAt');
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: `crashAt must be a duration such as 15s (${(err as Error).message})` });
+          return z.NEVER;
+        }
+      })
+      .optional(),
+    /**
+     * Posts of seed 000's memory table, measured after the run on this Redis (memory-table.ts):
+     * all in Redis, hot only 10%, hashes. 0 = not measured; the seed's table is for 1000000.
+     */
+    memoryTablePosts: z.coerce.number().int().min(0).max(10_000_000).default(0),
+    /** Seconds Redis stays down after crashAt before it is started again. */
+    crashDownS: z.coerce.number().positive().max(600).default(2),
     /** likes.hot-cold: share of posts that are hot (the newest ids; seed 000 "Hot Only (10%)"). */
     hotShare: z.coerce.number().min(0).max(1).default(0.1),
   })

@@ -76,6 +76,47 @@ describe('faults on a private set of servers', { concurrency: false }, () => {
     assert.match(await readFile(join(out, 'summary.md'), 'utf8'), /### Faults/);
   });
 
+  test('crash window: -o crashAt kills and restarts Redis; aof-always loses no acknowledged like, none loses them, each stated', { timeout: 240_000 }, async () => {
+    const lostWith = async (mode: string) => {
+      const out = join(OUT, `crash-${mode}`);
+      const r = await capbench(['run', 'viral-like-spike', '-o', 'posts=2000', '-o', `redisPersistence=${mode}`, '-o', 'crashAt=3s', '--rate', '1000', '--duration', '8s', '--warmup', '1s', '--out', out, '-q'], ENV);
+      assert.ok(r.code === 0 || r.code === 1, r.stderr);
+      const res = await results(out);
+      assert.deepEqual(res.faults!.map((f) => f.spec), ['redis:kill@3s', 'redis:restart@5s']);
+      assert.ok(res.notes.some((n) => n.startsWith(`Redis persistence during the run: ${mode}, set on capbench's local Redis`)), res.notes.join('\n'));
+      const crash = res.sections!.find((x) => x.id === 'crash-window')!;
+      assert.equal(crash.tables[0]!.rows[0]![0], mode);
+      const lost = derived(res, 'likes lost')!;
+      assert.equal(crash.tables[0]!.rows[0]![4], lost);
+      return { lost, acknowledged: derived(res, 'likes acknowledged')! };
+    };
+    const always = await lostWith('aof-always');
+    assert.ok(always.acknowledged > 3000, `acknowledged ${always.acknowledged}`);
+    assert.equal(always.lost, 0, 'appendfsync always: every acknowledged like survives a kill -9');
+    const none = await lostWith('none');
+    assert.ok(none.lost > 1000, `no persistence: the likes before the kill are gone (lost ${none.lost})`);
+    // The run put the mode back: the next start of this Redis is in capbench's default again.
+    assert.equal((await readFile(join(STATE, 'redis', 'persistence'), 'utf8')).trim(), 'none');
+  });
+
+  test('crash window: bad input is refused before any work (crashAt past the end; a mode an external Redis does not run)', { timeout: 60_000 }, async () => {
+    const past = await capbench(['run', 'viral-like-spike', '-o', 'posts=500', '-o', 'crashAt=30s', '--duration', '5s', '--out', join(OUT, 'crash-past'), '-q'], ENV);
+    assert.equal(past.code, 2, past.stderr);
+    assert.match(past.stderr, /Option -o crashAt=30s puts redis:kill@30s past the run's end \(5 s\)/);
+    const port = await freePort();
+    const dir = await mkdtemp(join(tmpdir(), 'capbench-ext-redis-'));
+    const redis: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+    try {
+      await new Promise((r) => setTimeout(r, 500));
+      const ext = await capbench(['run', 'viral-like-spike', '--redis-url', `redis://127.0.0.1:${port}`, '-o', 'posts=500', '-o', 'redisPersistence=aof-always', '--duration', '5s', '--out', join(OUT, 'crash-ext'), '-q'], ENV);
+      assert.equal(ext.code, 2, ext.stderr);
+      assert.match(ext.stderr, /Redis at 127\.0\.0\.1:\d+ is not one capbench started, so its persistence cannot be set to aof-always; it runs none\./);
+      assert.equal(ext.stderr.trim().split('\n').length <= 2, true, ext.stderr);
+    } finally {
+      redis.kill('SIGTERM');
+    }
+  });
+
   test('redis pause: operations wait, none fails, nothing is lost, recovery within seconds', { timeout: 120_000 }, async () => {
     const out = join(OUT, 'pause');
     const r = await capbench(['run', 'viral-like-spike', '-o', 'posts=2000', '--rate', '1000', '--duration', '8s', '--warmup', '1s', '--fault', 'redis:pause@3s+1s', '--threshold', 'like:error_rate<1%', '--out', out, '-q'], ENV);
