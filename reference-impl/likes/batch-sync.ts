@@ -15,12 +15,12 @@
  * 1. take (Lua, atomic): if bs:flyid exists, resume that batch (a flusher died); else RENAME
  *    bs:pend -> bs:fly and SET bs:flyid = b, with b = max(INCR bs:seq, now in ms) so batch ids
  *    only grow, even after Redis lost bs:seq;
- * 2. ensure each post document exists (`$setOnInsert`, upsert; idempotent);
- * 3. apply: bulkWrite `updateOne({_id, lb: {$lt: b}}, {$inc: {likes: d}, $set: {lb: b}})` per
- *    post: each document records the last batch applied to it, so replaying batch b (after a
- *    crash anywhere in 2-4) skips the documents that already have it: nothing applied twice,
- *    with no multi-document transaction (FerretDB 1.24 has none);
- * 4. ack (Lua): DEL bs:fly / bs:flyid only if bs:flyid is still b (two flushers may run).
+ * 2. apply: bulkWrite `updateOne({_id, lb: {$lt: b}}, {$inc: {likes: d}, $set: {lb: b}}, {upsert})`
+ *    per post: each document records the last batch applied to it, so replaying batch b (after a
+ *    crash anywhere in 2-3) skips the documents that already have it (their upsert fails E11000,
+ *    ignored) and creates the missing ones: nothing applied twice, with no multi-document
+ *    transaction (FerretDB 1.24 has none; there the statements go one at a time);
+ * 3. ack (Lua): DEL bs:fly / bs:flyid only if bs:flyid is still b (two flushers may run).
  *
  * Failure windows that remain:
  * - the flusher (process) dies at any point: nothing lost, nothing doubled (test:
@@ -40,7 +40,7 @@ import type { RedisClientType } from 'redis';
 import { InvalidArgumentError } from '../../core/errors.js';
 import { clientOf, defineStoragePath } from '../path.js';
 import { escapeGlob, unlinkMatching } from '../common/redis-keys.js';
-import { isDuplicateKey, postsCollection, seedPosts, sumPosts, type PostLikesDoc } from '../common/mongo.js';
+import { DUPLICATE_KEY, isDuplicateKey, isFerretDb, postsCollection, seedPosts, sumPosts, type PostLikesDoc } from '../common/mongo.js';
 import { checkSeedRange, initialFor, type LikeCounter, type LikeCounterOptions, type SeedRange } from './types.js';
 
 /** Options of this path: the family's LikeCounterOptions fields it reads (documented there). */
@@ -154,6 +154,8 @@ export class BatchSyncLikes implements LikeCounter {
   private readonly take = new Script(TAKE);
   private readonly ack = new Script(ACK);
   private readonly pendingScript = new Script(PENDING);
+  /** Set by setup(): the server is FerretDB, where the flush writes one document at a time (docs/errata.md M1). */
+  ferret = false;
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<FlushResult> | undefined;
   private onFlush: ((r: FlushResult) => void) | undefined;
@@ -190,6 +192,7 @@ export class BatchSyncLikes implements LikeCounter {
   async setup(): Promise<void> {
     await this.client.ping();
     await this.posts.findOne({ _id: -1 });
+    this.ferret = await isFerretDb(this.posts);
   }
 
   /**
@@ -311,7 +314,7 @@ export class BatchSyncLikes implements LikeCounter {
   }
 
   /**
-   * Flush one batch (take, ensure, apply, ack; see the module comment). Concurrent calls in
+   * Flush one batch (take, apply, ack; see the module comment). Concurrent calls in
    * this process share one flush. Safe to run from several processes at once.
    * @throws the driver's error when Redis or MongoDB fails; the batch stays in bs:fly and the
    *   next flushOnce() resumes it.
@@ -332,24 +335,31 @@ export class BatchSyncLikes implements LikeCounter {
     const deltas = await this.client.hGetAll(k.fly);
     const ids = Object.keys(deltas);
     let likes = 0;
-    for (let i = 0; i < ids.length; i += BULK_CHUNK) {
-      const chunk = ids.slice(i, i + BULK_CHUNK);
-      const ensure = chunk.map((id) => ({ updateOne: { filter: { _id: Number(id) }, update: { $setOnInsert: { likes: 0, lb: 0 } }, upsert: true } }));
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await this.posts.bulkWrite(ensure, { ordered: false });
-          break;
-        } catch (err) {
-          // Another flusher inserted the same document at the same time; the retry only updates.
-          if (!isDuplicateKey(err) || attempt >= 3) throw err;
-        }
+    // One upsert per post: `{_id, lb < b}` matches a document that has not had batch b yet and
+    // applies the delta; no match on an existing document means b is already in it (the insert
+    // then fails E11000, ignored); no document at all inserts {likes: d, lb: b}.
+    const op = (id: string) => {
+      const d = Number(deltas[id]);
+      likes += d;
+      return { filter: { _id: Number(id), lb: { $lt: batch } }, update: { $inc: { likes: d }, $set: { lb: batch } } };
+    };
+    if (this.ferret) {
+      // FerretDB 1.24: one statement at a time (its bulk updates of existing documents hung, errata M1).
+      for (const id of ids) {
+        const { filter, update } = op(id);
+        await this.posts.updateOne(filter, update, { upsert: true }).catch((err: unknown) => {
+          if (!isDuplicateKey(err)) throw err;
+        });
       }
-      const apply = chunk.map((id) => {
-        const d = Number(deltas[id]);
-        likes += d;
-        return { updateOne: { filter: { _id: Number(id), lb: { $lt: batch } }, update: { $inc: { likes: d }, $set: { lb: batch } } } };
-      });
-      await this.posts.bulkWrite(apply, { ordered: false });
+    } else {
+      for (let i = 0; i < ids.length; i += BULK_CHUNK) {
+        const ops = ids.slice(i, i + BULK_CHUNK).map((id) => ({ updateOne: { ...op(id), upsert: true } }));
+        await this.posts.bulkWrite(ops, { ordered: false }).catch((err: unknown) => {
+          const errors = (err as { writeErrors?: { code?: number }[] | { code?: number } }).writeErrors;
+          const list = Array.isArray(errors) ? errors : errors ? [errors] : [];
+          if (list.length === 0 || list.some((e) => e.code !== DUPLICATE_KEY)) throw err;
+        });
+      }
     }
     await this.ack.run<number>(this.client, [k.fly, k.flyid, k.done], [bs]);
     const r = { batch, posts: ids.length, likes, resumed: resumed === '1', takenAt, doneAt: Date.now() };

@@ -16,7 +16,7 @@ import { waitForLazyFree } from '../common/redis.js';
 import { storeBytes, window, windowStats, mb } from '../common/figures.js';
 import { BATCH_SYNC_LOG, ViralLikeSpikeOptions, counterOptions, likeOperations, viralPostOf } from './options.js';
 import { spikeWindow } from './window.js';
-import { measureMemoryTable } from './memory-table.js';
+import { MEMORY_TABLE_DB, measureMemoryTable } from './memory-table.js';
 import { UsageError } from '../../core/errors.js';
 import { createServiceContext } from '../../targets/local/paths.js';
 import { applyRedisPersistence, localPersistenceMode, persistenceLoss } from '../../targets/redis/persistence.js';
@@ -39,7 +39,11 @@ async function withCounter<T>(o: O, ctx: ScenarioContext, f: (c: LikeCounter, cl
 
 /** Run `f` with a Redis client of its own (the memory table). */
 async function withRedis<T>(ctx: ScenarioContext, f: (clients: StoreClients) => Promise<T>): Promise<T> {
-  const clients = await openStoreClients(ctx.connections, ['redis']);
+  // Logical database 15 (MEMORY_TABLE_DB): an empty key table, so its own growth is counted as it would be on a Redis holding only likes.
+  const conn = ctx.connections.redis!;
+  const u = new URL(conn.url);
+  u.pathname = `/${MEMORY_TABLE_DB}`;
+  const clients = await openStoreClients({ redis: { ...conn, url: u.toString() } }, ['redis']);
   try {
     return await f(clients);
   } finally {

@@ -16,6 +16,13 @@ import { SEED_LIKES_TTL_S } from '../../reference-impl/likes/types.js';
 import type { StoreClients } from '../../targets/clients.js';
 import { waitForLazyFree } from '../common/redis.js';
 
+/**
+ * The Redis logical database the table is measured in: one nobody else uses, whose key table
+ * starts empty, so a layout's bytes include the growth of the key table itself (in a busy
+ * database a table already sized for other keys would hide it: 31 vs 70 bytes per key here).
+ */
+export const MEMORY_TABLE_DB = 15;
+
 /** Key prefix of the table's layouts (removed after each measurement). */
 const PREFIX = 'cbmem:';
 
@@ -54,14 +61,32 @@ async function measure(clients: StoreClients, pathId: string, posts: number, opt
   const path = await openStoragePath('likes', pathId, clients, { ...opts, keyPrefix: PREFIX });
   await path.reset();
   await waitForLazyFree(redis, 60_000);
-  const before = await usedMemory(redis);
+  const before = await settledMemory(redis);
   const t0 = performance.now();
   await path.seed({ first: 0, count: posts, initial: 1 });
   const seedS = (performance.now() - t0) / 1000;
-  const bytes = (await usedMemory(redis)) - before;
+  const bytes = (await settledMemory(redis)) - before;
   await path.reset();
   await waitForLazyFree(redis, 60_000);
   return { bytes, seedS };
+}
+
+/**
+ * used_memory once it stops moving: after a bulk insert Redis is still rehashing its key table
+ * incrementally (two tables at once until it ends), and after a removal it shrinks the table in
+ * its cron; a read right away would count either.
+ */
+async function settledMemory(redis: RedisClientType, timeoutMs = 15_000): Promise<number> {
+  // Stable = within 0.1% across four reads 250 ms apart (serverCron resizes tables every 100 ms).
+  const end = Date.now() + timeoutMs;
+  const reads = [await usedMemory(redis)];
+  while (Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 250));
+    reads.push(await usedMemory(redis));
+    const last4 = reads.slice(-4);
+    if (last4.length === 4 && Math.max(...last4) - Math.min(...last4) <= last4[3]! * 0.001) return last4[3]!;
+  }
+  return reads[reads.length - 1]!;
 }
 
 const MB = 1e6;
