@@ -163,7 +163,6 @@ const ROWS: Row[] = [
   { name: 'run on an unknown engine', args: run('--engine', 'jmeter'), says: /argument 'jmeter' is invalid. Allowed choices are capbench, k6/ },
   { name: 'run via redis without k6', args: run('--via', 'redis'), says: /--via redis needs --engine k6/ },
   { name: 'run with a service URL but not via http', args: run('--service-url', 'http://127.0.0.1:1'), says: /--service-url needs --via http/ },
-  { name: 'run over HTTP a scenario without routes', args: ['run', 'search', '--via', 'http', '--out', '$OUT'], says: /Scenario search does not run over HTTP yet/ },
   { name: 'run faults on the k6 engine', args: run('--engine', 'k6', '--duration', '5s', '--fault', 'redis:pause@2s+1s'), says: /--fault needs capbench's own engine/ },
   { name: 'run a delay fault via http', args: run('--via', 'http', '--duration', '5s', '--fault', 'redis:delay@2s+1s=5ms'), says: /A delay fault acts on capbench's own store connections/ },
   // --- capbench serve / export / merge / http-bench (issue 12)
