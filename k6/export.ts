@@ -129,7 +129,7 @@ export const options: Options = {
     capbench_thresholds: ${JSON.stringify(input.thresholds.join(';'))},
   },
   scenarios: {
-    ${JSON.stringify(input.scenarioId)}: ${executor},
+    ${JSON.stringify(input.scenarioId)}: ${executor},${Object.entries(plan.extraScenarios ?? {}).map(([name, src]) => `\n    ${JSON.stringify(name)}: ${src},`).join('')}
   },
   thresholds: ${JSON.stringify(thresholds, null, 2).replace(/\n/g, '\n  ')},
   summaryTrendStats: ['avg', 'min', 'med', 'p(90)', 'p(99)', 'p(99.9)', 'max'],
