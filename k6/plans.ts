@@ -15,9 +15,10 @@ import { spikeWindow } from '../scenarios/viral-like-spike/window.js';
 import type { FanOutOptions } from '../scenarios/fan-out/options.js';
 import type { SearchOptions } from '../scenarios/search/options.js';
 import { fanOutPlan, searchPlan } from './plans-feeds.js';
+import { followSqlPlan, viralSqlPlan } from './plans-sql.js';
 
 /** How the exported script reaches the storage paths. */
-export type K6Via = 'http' | 'redis';
+export type K6Via = 'http' | 'redis' | 'sql';
 
 /** A scenario's part of the script: module-level setup code and one `iteration(tS, i)` body. */
 export interface K6Plan {
@@ -65,6 +66,7 @@ function noRedisRoute(pathId: string): never {
 }
 
 function viralPlan(o: ViralLikeSpikeOptions, stages: readonly Stage[], via: K6Via): K6Plan {
+  if (via === 'sql') return viralSqlPlan(o, stages, ZIPF);
   const w = spikeWindow(stages);
   const ops = o.readRatio > 0 ? ['like', 'read'] : ['like'];
   let prelude = `${ZIPF}
@@ -107,6 +109,7 @@ function post(tS: number): number {
 }
 
 function followPlan(o: FollowQueriesOptions, via: K6Via): K6Plan {
+  if (via === 'sql') return followSqlPlan(o, PICK, ZIPF);
   if (via !== 'http') noRedisRoute('follows.pg');
   routeFor('follows.pg');
   const mix = mixOf(o);
