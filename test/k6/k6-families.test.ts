@@ -16,6 +16,7 @@ import { EsPostSearch } from '../../reference-impl/search/index.js';
 import { clientOf } from '../../reference-impl/path.js';
 import { capbench } from '../fixtures/cli.js';
 import { testClients } from '../reference-impl/env.js';
+import { dropEsPrefix } from '../service/env.js';
 
 const KS = `h2_k6_${process.pid}`;
 const NS = `h2-k6-${process.pid}`;
@@ -32,13 +33,13 @@ after(async () => {
   const c = await testClients(['redis', 'postgres', 'cassandra', 'elasticsearch'], 1);
   try {
     await new EsPostSearch(clientOf(c, 'elasticsearch', 'search.es'), { namespace: NS }).reset();
-    await c.elasticsearch!.indices.delete({ index: `${NS}-*`, ignore_unavailable: true, allow_no_indices: true }).catch(() => undefined);
     await c.postgres!.query(`DROP SCHEMA IF EXISTS ${KS} CASCADE`);
     for await (const keys of c.redis!.scanIterator({ MATCH: `fo:${KS}:*`, COUNT: 1000 })) if (keys.length) await c.redis!.del(keys);
     await c.cassandra!.execute(`DROP KEYSPACE IF EXISTS ${KS}`);
   } finally {
     await c.close();
   }
+  await dropEsPrefix(`${NS}-`);
 });
 
 const results = async (dir: string) => JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as RunResult;

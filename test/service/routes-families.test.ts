@@ -17,6 +17,7 @@ import { startService, type StartedService } from '../../service/server.js';
 import { resolveConnection } from '../../targets/registry.js';
 import { clientOf } from '../../reference-impl/path.js';
 import { testClients } from '../reference-impl/env.js';
+import { dropEsPrefix } from './env.js';
 
 const TAG = `h2_${process.pid}`;
 const NS = `h2-${process.pid}`;
@@ -49,6 +50,7 @@ describe('feed, posts, users and search routes on the real stores', { timeout: 6
     } finally {
       await c.close();
     }
+    await dropEsPrefix(`${NS}-`);
   });
 
   test('/healthz lists the four families\' paths', async () => {

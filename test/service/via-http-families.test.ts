@@ -20,6 +20,7 @@ import { ROUTES } from '../../service/routes/index.js';
 import { checkHttpSupport } from '../../cli/commands/via-http.js';
 import { capbench } from '../fixtures/cli.js';
 import { testClients } from '../reference-impl/env.js';
+import { dropEsPrefix } from './env.js';
 
 const KS = `h2_fo_${process.pid}`;
 const NS = `h2-se-${process.pid}`;
@@ -28,13 +29,13 @@ after(async () => {
   const c = await testClients(['redis', 'postgres', 'cassandra', 'elasticsearch'], 1);
   try {
     await new EsPostSearch(clientOf(c, 'elasticsearch', 'search.es'), { namespace: NS }).reset();
-    await c.elasticsearch!.indices.delete({ index: `${NS}-*`, ignore_unavailable: true, allow_no_indices: true }).catch(() => undefined);
     await c.postgres!.query(`DROP SCHEMA IF EXISTS ${KS} CASCADE`);
     for await (const keys of c.redis!.scanIterator({ MATCH: `fo:${KS}:*`, COUNT: 1000 })) if (keys.length) await c.redis!.del(keys);
     await c.cassandra!.execute(`DROP KEYSPACE IF EXISTS ${KS}`);
   } finally {
     await c.close();
   }
+  await dropEsPrefix(`${NS}-`);
 });
 
 const results = async (dir: string) => JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as RunResult;
