@@ -8,6 +8,7 @@ import { followQueries } from './follow-queries/index.js';
 import { search } from './search/index.js';
 import { fanOut } from './fan-out/index.js';
 import { stories } from './stories/index.js';
+import { shardSim } from './shard-sim/index.js';
 
 export const SCENARIOS: Readonly<Record<string, AnyScenario>> = {
   [viralLikeSpike.id]: viralLikeSpike,
@@ -15,6 +16,7 @@ export const SCENARIOS: Readonly<Record<string, AnyScenario>> = {
   [search.id]: search,
   [fanOut.id]: fanOut,
   [stories.id]: stories,
+  [shardSim.id]: shardSim,
 };
 
 /**
