@@ -9,6 +9,7 @@ import { search } from './search/index.js';
 import { fanOut } from './fan-out/index.js';
 import { stories } from './stories/index.js';
 import { shardSim } from './shard-sim/index.js';
+import { caches } from './caches/index.js';
 
 export const SCENARIOS: Readonly<Record<string, AnyScenario>> = {
   [viralLikeSpike.id]: viralLikeSpike,
@@ -17,6 +18,7 @@ export const SCENARIOS: Readonly<Record<string, AnyScenario>> = {
   [fanOut.id]: fanOut,
   [stories.id]: stories,
   [shardSim.id]: shardSim,
+  [caches.id]: caches,
 };
 
 /**
