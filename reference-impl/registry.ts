@@ -17,6 +17,9 @@ import { cassandraFollowsPath } from './follows/cassandra.js';
 import { redisCacheFollowsPath } from './follows/redis-cache.js';
 import { cassandraPostsPath } from './posts/cassandra.js';
 import { pgUsersPath } from './users/pg.js';
+import { mongoPostsPath } from './posts/mongo.js';
+import { cassandraCommentsPath } from './comments/cassandra.js';
+import { pgBookmarksPath } from './bookmarks/pg.js';
 import { fanoutReadPath, fanoutWritePath, hybridPath, redisTimelinePath } from './feed/index.js';
 
 export { PATH_FAMILIES, formatSeedSources, type PathFamilies, type PathFamily, type SeedSource, type StoragePath } from './path.js';
@@ -37,6 +40,9 @@ const PATHS: readonly StoragePath[] = [
   pgUsersPath,
   esSearchPath,
   mongoTextSearchPath,
+  mongoPostsPath,
+  cassandraCommentsPath,
+  pgBookmarksPath,
 ];
 
 /**
