@@ -17,6 +17,9 @@ import { cassandraFollowsPath } from './follows/cassandra.js';
 import { redisCacheFollowsPath } from './follows/redis-cache.js';
 import { cassandraPostsPath } from './posts/cassandra.js';
 import { pgUsersPath } from './users/pg.js';
+import { mongoPostsPath } from './posts/mongo.js';
+import { cassandraCommentsPath } from './comments/cassandra.js';
+import { pgBookmarksPath } from './bookmarks/pg.js';
 import { cassandraRedisStoriesPath } from './stories/cassandra-redis.js';
 import { cacheAsidePath } from './caches/cache-aside.js';
 import { writeThroughPath } from './caches/write-through.js';
@@ -42,6 +45,9 @@ const PATHS: readonly StoragePath[] = [
   pgUsersPath,
   esSearchPath,
   mongoTextSearchPath,
+  mongoPostsPath,
+  cassandraCommentsPath,
+  pgBookmarksPath,
   cassandraRedisStoriesPath,
   cacheAsidePath,
   writeThroughPath,

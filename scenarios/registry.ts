@@ -7,6 +7,7 @@ import { viralLikeSpike } from './viral-like-spike/index.js';
 import { followQueries } from './follow-queries/index.js';
 import { search } from './search/index.js';
 import { fanOut } from './fan-out/index.js';
+import { bookmarks } from './bookmarks/index.js';
 import { stories } from './stories/index.js';
 import { shardSim } from './shard-sim/index.js';
 import { caches } from './caches/index.js';
@@ -16,6 +17,7 @@ export const SCENARIOS: Readonly<Record<string, AnyScenario>> = {
   [followQueries.id]: followQueries,
   [search.id]: search,
   [fanOut.id]: fanOut,
+  [bookmarks.id]: bookmarks,
   [stories.id]: stories,
   [shardSim.id]: shardSim,
   [caches.id]: caches,
