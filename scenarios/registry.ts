@@ -11,6 +11,7 @@ import { bookmarks } from './bookmarks/index.js';
 import { stories } from './stories/index.js';
 import { shardSim } from './shard-sim/index.js';
 import { caches } from './caches/index.js';
+import { mixedSocial } from './mixed-social/index.js';
 
 export const SCENARIOS: Readonly<Record<string, AnyScenario>> = {
   [viralLikeSpike.id]: viralLikeSpike,
@@ -21,6 +22,7 @@ export const SCENARIOS: Readonly<Record<string, AnyScenario>> = {
   [stories.id]: stories,
   [shardSim.id]: shardSim,
   [caches.id]: caches,
+  [mixedSocial.id]: mixedSocial,
 };
 
 /**
