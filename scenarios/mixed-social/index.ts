@@ -135,6 +135,10 @@ export const mixedSocial: Scenario<O> = {
     const firstStore = order[0]?.first ? order[0] : undefined;
     if (firstStore) derived.push({ name: 'first store to break an SLO', value: o.scales[firstStore.first!.k]!, unit: 'scale', note: `${firstStore.store} (${firstStore.first!.d.op}) at ${fmt(stepRate(o, firstStore.first!.k))} ops/s in all` });
     for (const s of o.scales.keys()) derived.push({ name: `step ${s + 1} total arrival rate`, value: Math.round(stepRate(o, s)), unit: 'ops/s', note: `scale ${o.scales[s]}` });
+    const harnessCaveat = outcome.rate.flagged
+      ? `This run was flagged (${outcome.rate.reasons.join('; ')}): once the client falls behind its schedule every operation's latency grows together, so the first broken SLO may be the load generator's or the machine's, not that store's.`
+      : undefined;
+    if (harnessCaveat) notes.push(harnessCaveat);
     if (o.mix === 'even') notes.push('mix "even": every operation had the same share of arrivals (not the seeds\' proportions)');
     notes.push(`scales ${o.scales.join(', ')} of the seeds' rates (likes ${fmt(100_000 * o.scales[0]!)}-${fmt(100_000 * o.scales[o.scales.length - 1]!)}/s of the seed's 100K+/s): one shared 2-core machine runs every store and the load generator`);
     if (missing.length > 0) notes.push(`not driven (path not built): ${missing.map((d) => `${d.op} (${d.path})`).join(', ')}`);
@@ -157,7 +161,7 @@ export const mixedSocial: Scenario<O> = {
           caption: 'Which store saturates first: the first step where an operation on the store broke its SLO',
           columns: ['store', 'operations on it', 'first broken SLO', 'at scale', "that operation's rate (ops/s)", 'all operations (ops/s)'],
           rows: order.map((x) => x.row),
-          note: 'A broken SLO: p99 from the intended start at or above the limit, or 1% or more errors. Operations with too few samples in a step for a p99 are not judged in it.',
+          note: `A broken SLO: p99 from the intended start at or above the limit, or 1% or more errors. Operations with too few samples in a step for a p99 are not judged in it.${harnessCaveat ? ` ${harnessCaveat}` : ''}`,
         },
         {
           caption: 'Every operation, step by step: target rate and p99 (✓ within its SLO, ✗ broken)',
