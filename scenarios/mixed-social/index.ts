@@ -110,7 +110,10 @@ export const mixedSocial: Scenario<O> = {
         const r = byName.get(stepOpName(d.op, k));
         const met = sloMet(r, d);
         if (met === false && !firstBroken.has(d.op)) firstBroken.set(d.op, k);
-        cells.push(`${fmt(opRate(o, d, k))}/s: ${r?.latencyMs.p99 === null || r === undefined ? '— (few samples)' : `${fmt(r.latencyMs.p99)} ms`}${met === false ? ' ✗' : met ? ' ✓' : ''}`);
+        const errors = r ? Object.values(r.errors).reduce((a, b) => a + b, 0) : 0;
+        const p99 = r?.latencyMs.p99 ?? null;
+        const what = p99 === null ? `— (${r?.count ?? 0} ops, too few for a p99)` : `p99 ${fmt(p99)} ms`;
+        cells.push(`${fmt(opRate(o, d, k))}/s: ${what}${errors > 0 ? `, ${errors} errors` : ''}${met === false ? ' ✗' : met ? ' ✓' : ''}`);
       });
       return cells;
     });
@@ -128,7 +131,7 @@ export const mixedSocial: Scenario<O> = {
       return {
         store,
         first,
-        row: [store === 'mongodb' ? 'mongodb (FerretDB 1.x stand-in)' : store, on.map((d) => d.op).join(', '), first ? `${first.d.op}: p99 ${r?.latencyMs.p99 ?? '—'} ms ≥ ${first.d.p99Ms} ms` : 'none broken', first ? o.scales[first.k]! : null, first ? fmt(opRate(o, first.d, first.k)) : null, first ? fmt(stepRate(o, first.k)) : null],
+        row: [store === 'mongodb' ? 'mongodb (FerretDB 1.x stand-in)' : store, on.map((d) => d.op).join(', '), first ? (r?.latencyMs.p99 != null && r.latencyMs.p99 >= first.d.p99Ms ? `${first.d.op}: p99 ${fmt(r.latencyMs.p99)} ms ≥ ${first.d.p99Ms} ms` : `${first.d.op}: ${r ? Object.values(r.errors).reduce((a, b) => a + b, 0) : 0} errors of ${r?.count ?? 0}`) : 'none broken', first ? o.scales[first.k]! : null, first ? fmt(opRate(o, first.d, first.k)) : null, first ? fmt(stepRate(o, first.k)) : null],
       };
     });
     const order = [...storeRows].sort((a, b) => (a.first?.k ?? Infinity) - (b.first?.k ?? Infinity));

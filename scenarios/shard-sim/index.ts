@@ -68,7 +68,7 @@ export const shardSim: Scenario<O> = {
     const postRouters = await routers(o, o.postShards);
     const likes = likesPerShard(postRouters, o);
     tables.push({
-      caption: `Posts and likes over ${o.postShards} post shards: ${o.posts} posts, ${o.likes} likes zipfian (s = ${o.zipfS}) by post id`,
+      caption: `Posts and likes over ${o.postShards.toLocaleString('en-US')} post shards: ${o.posts.toLocaleString('en-US')} posts, ${o.likes.toLocaleString('en-US')} likes zipfian (s = ${o.zipfS}) by post id`,
       columns: ['router', 'posts: max / mean', 'likes: max / mean', 'likes on the busiest shard', 'busiest shard'],
       rows: postRouters.map((r, i) => [r.path, r2(likes.data[i]!.maxOverMean), r2(likes.load[i]!.maxOverMean), pct(likes.load[i]!.hottestShare), likes.load[i]!.hottest]),
       note: `The most liked post alone takes ${pct(likes.hottestPostShare)} of the likes, so its shard is hot under any key-based router. Zipfian ranks are post ids (the hottest posts are the lowest ids, like "the latest posts are hot" with ids reversed): range sharding puts them all on one shard.`,
@@ -151,10 +151,10 @@ export const shardSim: Scenario<O> = {
     ctx.log(`routing the fan-out graph (${o.users} users, celebrity with ${o.celebrityFollowers} followers) over ${o.userShards} user shards`);
     const graphs = userRouters.map((r) => graphPerShard(r, g));
     tables.push({
-      caption: `The celebrity (user 0, ${o.celebrityFollowers} followers) over ${o.userShards} user shards; ${o.authors} ordinary authors with power-law followers (${graphs[0]!.edges} edges in all)`,
-      columns: ['router', 'followers rows: max / mean', "celebrity's shard: share of followers rows", 'fan-out writes (every author posts once): max / mean', "reads of the celebrity's followers on one shard"],
-      rows: userRouters.map((r, i) => [r.path, r2(graphs[i]!.followersRows.maxOverMean), pct(graphs[i]!.followersRows.sorted[0]! / graphs[i]!.edges), r2(graphs[i]!.fanoutWrites.maxOverMean), '100%']),
-      note: 'followers is partitioned by the followee (001 "Followers Table"), so a celebrity\'s rows and every read of them sit on one shard under any key-based router; fan-out writes go to each follower\'s own shard and spread evenly.',
+      caption: `The celebrity (user 0, ${o.celebrityFollowers.toLocaleString('en-US')} followers) over ${o.userShards} user shards; ${o.authors.toLocaleString('en-US')} ordinary authors with power-law followers (${graphs[0]!.edges.toLocaleString('en-US')} edges in all)`,
+      columns: ['router', 'followers rows: max / mean', "celebrity's shard: share of followers rows", 'fan-out writes (every author posts once): max / mean'],
+      rows: userRouters.map((r, i) => [r.path, r2(graphs[i]!.followersRows.maxOverMean), pct(graphs[i]!.followersRows.sorted[0]! / graphs[i]!.edges), r2(graphs[i]!.fanoutWrites.maxOverMean)]),
+      note: 'followers is partitioned by the followee (001 "Followers Table"), so a celebrity\'s rows and every read of them (100% of its followers reads) sit on one shard under any key-based router; fan-out writes go to each follower\'s own shard and spread evenly.',
     });
     const top = graphs[0]!.followersRows.sorted.slice(0, 20);
     charts.push({
@@ -163,6 +163,7 @@ export const shardSim: Scenario<O> = {
       kind: 'bar',
       xLabel: 'shard',
       yLabel: 'followers rows',
+      yLog: true,
       categories: top.map((_, i) => (i === 0 ? `#1 (celebrity's, shard ${graphs[0]!.celebrityShard})` : `#${i + 1}`)),
       series: [
         { label: 'rows', points: top.map((v, i) => [i, v] as [number, number]) },
