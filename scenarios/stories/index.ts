@@ -39,7 +39,7 @@ async function pool(count: number, n: number, task: (i: number) => Promise<void>
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
-const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
+const kb = (b: number) => (b >= 1024 * 1024 ? `${(b / 1024 / 1024).toFixed(1)} MiB` : `${(b / 1024).toFixed(1)} KiB`);
 
 export const stories: Scenario<O> = {
   id: 'stories',
