@@ -19,6 +19,7 @@ import { registerClaimsCommand } from './commands/claims.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerK6Commands } from './commands/k6.js';
 import { registerHttpBenchCommand } from './commands/http-bench.js';
+import { registerValidateCommand } from './commands/workload.js';
 
 /** Build the commander program (exported for tests). */
 export function buildProgram(): Command {
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   registerServeCommand(program);
   registerK6Commands(program);
   registerHttpBenchCommand(program);
+  registerValidateCommand(program);
   return program;
 }
 

@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import type { Stage } from '../core/results.js';
 import { parseThreshold, type Threshold } from '../engine/thresholds.js';
-import { k6PlanOf, type K6Via } from './plans.js';
+import { k6PlanOf, type K6Plan, type K6Via } from './plans.js';
 
 /** What to export. */
 export interface K6ExportInput {
@@ -33,6 +33,8 @@ export interface K6ExportInput {
   /** VUs k6 allocates up front / at most (default from the peak rate). */
   preAllocatedVUs?: number;
   maxVUs?: number;
+  /** The plan to use instead of the built-in scenario's (k6/plans.ts): a workload file's (workloads/k6.ts). */
+  plan?: K6Plan;
 }
 
 /** The exported script and the identity `capbench merge` checks. */
@@ -89,7 +91,7 @@ export function k6Thresholds(expressions: readonly string[], ops: readonly strin
 
 /** Build the script. @throws UsageError for a scenario without a k6 export or a path the route cannot drive. */
 export function exportK6(input: K6ExportInput): K6Script {
-  const plan = k6PlanOf(input.scenarioId, input.options, input.stages, input.via);
+  const plan = input.plan ?? k6PlanOf(input.scenarioId, input.options, input.stages, input.via);
   const { startRate, stages } = k6Stages(input.stages);
   const peak = Math.max(1, ...input.stages.map((s) => Math.max(s.rate, s.fromRate ?? 0)));
   const pre = input.preAllocatedVUs ?? Math.min(200, Math.max(5, Math.ceil(peak / 100)));

@@ -23,6 +23,8 @@ import { checkHttpSupport, httpOverheadSection, startRunService } from './via-ht
 import { prepareK6Engine } from '../../k6/engine.js';
 import { markK6 } from './k6.js';
 import { K6_VERSION } from '../../targets/k6/index.js';
+import { workloadScenario } from '../../workloads/scenario.js';
+import { comparePathsCommand, workloadOf } from './workload.js';
 
 /** Flags of `capbench run`, as commander hands them over (strings where the user typed them). */
 export interface RunFlags extends StoreUrlFlags {
@@ -56,6 +58,12 @@ export interface RunFlags extends StoreUrlFlags {
   serviceUrl?: string;
   /** capbench (default) or k6: which load generator runs the run phase (k6/engine.ts). */
   engine?: 'capbench' | 'k6';
+  /** Workload files: swap an operation's path, "like=likes.redis-hash", repeatable (docs/workloads.md). */
+  pathOverride?: string[];
+  /** Workload files: run once per path of one operation, "like=a,b", and write one compare report. */
+  comparePaths?: string;
+  /** Workload files (set by --compare-paths, not a flag): paths whose data the load phase also wipes. */
+  resetPaths?: string[];
 }
 
 function parseOptionPairs(pairs: string[] = []): Record<string, unknown> {
@@ -115,11 +123,13 @@ export interface RunCommandOutcome {
 export async function runCommand(target: string, flags: RunFlags, signal?: AbortSignal): Promise<RunCommandOutcome> {
   // The output directory first: creatable and writable, or exit 2 before anything else (issue 13).
   if (flags.out !== undefined) await checkOutDir(flags.out);
-  const file = looksLikeScenarioFile(target) ? await loadScenarioFile(target) : undefined;
-  const scenario = getScenario(file?.scenario ?? target);
+  // A workload file (operations:, workloads/file.ts) runs as a scenario of its own.
+  const workload = await workloadOf(target, flags);
+  const file = !workload && looksLikeScenarioFile(target) ? await loadScenarioFile(target) : undefined;
+  const scenario = workload ? workloadScenario(workload.workload) : getScenario(file?.scenario ?? target);
   const formats: ReportFormat[] = parseReportFormats(flags.format ?? 'html,markdown,junit');
   // Every setting is merged and validated here, before anything is written or connected.
-  const settings = resolveRunSettings(scenario, { flags: flagsLayer(flags), file: file?.settings, env: envLayer() });
+  const settings = resolveRunSettings(scenario, { flags: flagsLayer(flags), file: workload?.settings ?? file?.settings, env: envLayer() });
   // The scale and the price book too: a bad one is exit 2 before anything runs.
   const cost = await loadCostInputs(flags);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
@@ -210,11 +220,19 @@ export function registerRunCommand(program: Command): void {
     .option('--service-url <url>', '--via http: a running `capbench serve` to drive (default: start one in this process)')
     .addOption(new Option('--engine <name>', 'load generator of the run phase: capbench (default) or k6 (the k6 `capbench services up k6` built)').choices(['capbench', 'k6']))
     .option('--allow-remote', 'allow targets that are not on loopback (only hosts you own)')
+    .option('--path-override <op=path>', 'workload files: run an operation on another storage path, repeatable, e.g. like=likes.redis-hash', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--compare-paths <op=paths>', 'workload files: run once per path, e.g. like=likes.redis-counter,likes.redis-hash, and write one compare report')
     .option('-q, --quiet', 'no progress output');
   addStoreUrlOptions(command).action(async (scenario: string, flags: RunFlags) => {
     const ac = new AbortController();
     const dispose = onInterrupt(ac, 'interrupted: stopping the run and writing partial results (Ctrl-C again to quit at once)');
     try {
+      if (flags.comparePaths !== undefined) {
+        const c = await comparePathsCommand(scenario, flags, runCommand, ac.signal);
+        process.stdout.write(`${c.terminal}\n${c.runs.map((r) => `results: ${join(r.outDir, 'results.json')}`).join('\n')}\ncompare: ${c.html}\n`);
+        process.exitCode = c.exitCode;
+        return;
+      }
       const { outDir, result, exitCode } = await runCommand(scenario, flags, ac.signal);
       process.stdout.write(`${renderTerminalSummary(result, { color: process.stdout.isTTY === true })}\n`);
       process.stdout.write(`results: ${join(outDir, 'results.json')}\nreport:  ${join(outDir, 'report.html')}\n`);

@@ -180,6 +180,11 @@ const ROWS: Row[] = [
   { name: 'merge nothing', args: ['merge'], says: /missing required argument 'outputs'/ },
   { name: 'http-bench of an unknown scenario', args: ['http-bench', 'nope'], says: /Unknown scenario "nope"/ },
   { name: 'http-bench for zero seconds', args: ['http-bench', 'viral-like-spike', '--duration', '0'], says: /Bad --duration "0"/ },
+  // --- workload files (issue 15; test/workloads/bad-files.test.ts has a row per field)
+  { name: 'validate a file that does not exist', args: ['validate', '$T/no-such-workload.yaml'], says: /no-such-workload.yaml: no such file/ },
+  { name: 'validate something that is not a file name', args: ['validate', 'viral-like-spike'], says: /viral-like-spike is not a .yaml, .yml or .json file/ },
+  { name: 'run a built-in scenario with --path-override', args: run('--path-override', 'like=likes.redis-hash'), says: /--path-override applies to workload files/ },
+  { name: 'run a built-in scenario with --compare-paths', args: run('--compare-paths', 'like=likes.redis-counter,likes.redis-hash'), says: /--compare-paths applies to workload files/ },
 ];
 
 let T = '';

@@ -21,7 +21,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   service: ['reference-impl', 'targets', 'core'],
   scenarios: ['service', 'engine', 'reference-impl', 'targets', 'core'],
   k6: ['scenarios', 'service', 'engine', 'reference-impl', 'targets', 'core'],
-  cli: ['k6', 'scenarios', 'service', 'reports', 'engine', 'reference-impl', 'targets', 'core'],
+  workloads: ['k6', 'scenarios', 'service', 'engine', 'reference-impl', 'targets', 'core'],
+  cli: ['workloads', 'k6', 'scenarios', 'service', 'reports', 'engine', 'reference-impl', 'targets', 'core'],
 };
 
 async function sources(dir: string): Promise<string[]> {

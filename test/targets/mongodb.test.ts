@@ -125,6 +125,7 @@ targetConformance(mongodb, (ctx) => {
     });
     assert.equal(serverInfoFromBuildInfo({ version: '7.0.14' }, at).product, 'MongoDB');
     assert.ok(ferretdbArgs('/d', '/s').includes('--telemetry=disable'));
+    assert.ok(ferretdbArgs('/d', '/s').includes('--sqlite-url=file:/d/?_pragma=synchronous(normal)'), 'commits are not fsynced one by one (MongoDB w:1 does not wait for the journal)');
   });
 
   test('MongoDB URLs: one host, credentials percent-decoded, database capbench by default', () => {
