@@ -46,6 +46,8 @@ export class PubSubL1 extends PgRedisCache {
     const sub = this.redis.duplicate() as RedisClient;
     sub.on('error', () => undefined);
     await sub.connect();
+    // Never keep the process alive for the subscriber alone (a caller that forgets close()).
+    sub.unref();
     await sub.subscribe(this.channel, (key) => {
       this.received++;
       this.l1.delete(key);
