@@ -41,7 +41,7 @@ const TARGETS: Target[] = [
   {
     path: 'stories.cassandra-redis',
     scenario: 'stories',
-    options: { users: 1000, storiesPerUser: 1, hllViewers: '', expiryProbeS: 1, keyspace: 'cb_stories_bench', redisPrefix: 'cbbench:st:' },
+    options: { users: 1000, storiesPerUser: 1, hllViewers: '', expiryProbeS: 2, keyspace: 'cb_stories_bench', redisPrefix: 'cbbench:st:' },
     slo: ['view_story:p99<10ms', 'active_stories:p99<20ms', 'create_story:p99<50ms', '*:error_rate<1%'],
     main: 'view_story',
   },
