@@ -84,7 +84,7 @@ export function opRate(o: MixedSocialOptions, d: DayOp, k: number): number {
 
 /** Total arrival rate of one step, ops/s. */
 export function stepRate(o: MixedSocialOptions, k: number): number {
-  return driven().ops.reduce((a, d) => a + d.rate, 0) * o.scales[k]!;
+  return Math.round(driven().ops.reduce((a, d) => a + d.rate, 0) * o.scales[k]! * 100) / 100;
 }
 
 /** One operation per (driven op, step), step-major: the engine then reports each op's latency per step. */
