@@ -8,6 +8,7 @@ import { followQueries } from './follow-queries/index.js';
 import { search } from './search/index.js';
 import { fanOut } from './fan-out/index.js';
 import { bookmarks } from './bookmarks/index.js';
+import { postsComments } from './posts-comments/index.js';
 
 export const SCENARIOS: Readonly<Record<string, AnyScenario>> = {
   [viralLikeSpike.id]: viralLikeSpike,
@@ -15,6 +16,7 @@ export const SCENARIOS: Readonly<Record<string, AnyScenario>> = {
   [search.id]: search,
   [fanOut.id]: fanOut,
   [bookmarks.id]: bookmarks,
+  [postsComments.id]: postsComments,
 };
 
 /**
