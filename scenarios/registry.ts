@@ -12,6 +12,7 @@ import { stories } from './stories/index.js';
 import { shardSim } from './shard-sim/index.js';
 import { caches } from './caches/index.js';
 import { mixedSocial } from './mixed-social/index.js';
+import { postsComments } from './posts-comments/index.js';
 
 export const SCENARIOS: Readonly<Record<string, AnyScenario>> = {
   [viralLikeSpike.id]: viralLikeSpike,
@@ -23,6 +24,7 @@ export const SCENARIOS: Readonly<Record<string, AnyScenario>> = {
   [shardSim.id]: shardSim,
   [caches.id]: caches,
   [mixedSocial.id]: mixedSocial,
+  [postsComments.id]: postsComments,
 };
 
 /**

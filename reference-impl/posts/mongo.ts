@@ -187,6 +187,47 @@ export class MongoPosts implements PostStore {
     }
   }
 
+  /**
+   * Bulk-insert posts first..first+count-1 (insertMany, 1000 a batch, unordered; existing ids
+   * are left as they are): author = id % authors, a body of `body(id)`, `media(id)`, and
+   * `comments` nested comments (ids 0..comments-1) of `commentBytes` each, comment_count set.
+   * @returns documents inserted.
+   */
+  async seedPosts(o: { first: number; count: number; authors: number; createdAt: number; body: (id: number) => string; media: (id: number) => PostMedia[]; comments: number; commentBytes: number }): Promise<number> {
+    let inserted = 0;
+    const text = 'c'.repeat(o.commentBytes);
+    for (let at = 0; at < o.count; at += 1000) {
+      const docs: PostDoc[] = [];
+      for (let i = at; i < Math.min(o.count, at + 1000); i++) {
+        const id = o.first + i;
+        const created = new Date(o.createdAt + i);
+        docs.push({
+          _id: id,
+          author: id % o.authors,
+          created_at: created,
+          body: o.body(id),
+          media: o.media(id),
+          comments: Array.from({ length: o.comments }, (_, k) => ({ id: k, author: (id + k) % o.authors, created_at: new Date(o.createdAt + i + k + 1), body: text })),
+          comment_count: o.comments,
+        });
+      }
+      try {
+        inserted += (await this.posts.insertMany(docs, { ordered: false })).insertedCount;
+      } catch (err) {
+        if (!isDuplicateKey(err) && !((err as { writeErrors?: unknown[] }).writeErrors !== undefined)) throw err;
+        inserted += (err as { insertedCount?: number }).insertedCount ?? 0;
+      }
+    }
+    return inserted;
+  }
+
+  /** The query plan the server reports for latest(author) (explain of find + sort), as JSON text of its queryPlanner, and whether it names an index. */
+  async explainLatest(authorId: number): Promise<{ plan: string; usesIndex: boolean }> {
+    const e = (await this.posts.find({ author: authorId }).sort({ created_at: -1, _id: -1 }).limit(20).explain()) as Record<string, unknown>;
+    const plan = JSON.stringify(e.queryPlanner ?? e).slice(0, 400);
+    return { plan, usesIndex: /IXSCAN|author_created|USING INDEX/i.test(plan) };
+  }
+
   /** The post by id (its metadata), or undefined. */
   async get(postId: number): Promise<Post | undefined> {
     const d = await this.posts.findOne({ _id: postId }, { projection: { author: 1, created_at: 1 } });
