@@ -9,10 +9,11 @@
  * Figures on this shared 2-core machine are noisy: the 1-minute load average is printed with
  * each. Indices: `capbench-search-bench-*` (created and deleted here only).
  *
- * Usage: node dist/bench/search-es.js [--posts N] [--step-s S] [--elasticsearch-url URL]
+ * Usage: node dist/bench/search-es.js [--posts N] [--step-s S] [--namespace NS] [--elasticsearch-url URL]
  */
 import { Command, InvalidArgumentError as CommanderArgError } from 'commander';
 import { loadavg } from 'node:os';
+import { UsageError } from '../core/errors.js';
 import { EsPostSearch, type SearchQuery } from '../reference-impl/search/index.js';
 import { driveSearch } from '../engine/capacity.js';
 import { newHistogram, percentilesMs, recordNs } from '../engine/histogram.js';
@@ -34,13 +35,15 @@ async function main(argv: readonly string[]): Promise<number> {
   const cmd = new Command('search-es')
     .option('--posts <n>', 'posts seeded and bulk-indexed', posInt, 20_000)
     .option('--step-s <s>', 'length of one rate step, s', posInt, 5)
+    .option('--namespace <ns>', 'index-name prefix of the bench\'s indices (its own: they are deleted before and after)', NS)
     .option('--elasticsearch-url <url>', 'Elasticsearch URL (default: the local server)')
     .exitOverride();
   cmd.parse(argv as string[], { from: 'user' });
-  const opts = cmd.opts<{ posts: number; stepS: number; elasticsearchUrl?: string }>();
+  const opts = cmd.opts<{ posts: number; stepS: number; namespace: string; elasticsearchUrl?: string }>();
+  if (!/^[a-z0-9][a-z0-9_-]{0,40}$/.test(opts.namespace)) throw new UsageError(`Bad --namespace "${opts.namespace}": lower-case letters, digits, _ or -, at most 41.`);
   const es = await connectElasticsearch(resolveConnection('elasticsearch', opts.elasticsearchUrl), { timeoutMs: 30_000 });
-  const main = new EsPostSearch(es, { namespace: NS });
-  const bulkSide = new EsPostSearch(es, { namespace: NS, name: 'bulk' });
+  const main = new EsPostSearch(es, { namespace: opts.namespace });
+  const bulkSide = new EsPostSearch(es, { namespace: opts.namespace, name: 'bulk' });
   try {
     await main.reset();
     await bulkSide.reset();

@@ -65,7 +65,7 @@ export type Provisioner = 'local' | 'docker' | 'external';
 
 /** State of one service as `capbench services status` prints it. */
 export interface ServiceStatus {
-  store: StoreName | 'k6';
+  store: StoreName | 'k6' | 'k6-sql';
   /** Product and version, e.g. "Redis 7.0.15", "FerretDB 1.24.0 (MongoDB wire protocol)". */
   product: string;
   version?: string;

@@ -28,6 +28,8 @@ export interface K6ExportInput {
   serviceUrl: string;
   /** --via redis: the Redis URL (overridable with CAPBENCH_REDIS_URL). */
   redisUrl?: string;
+  /** --via sql: the PostgreSQL URL (overridable with CAPBENCH_POSTGRES_URL; sslmode=disable added when absent). */
+  postgresUrl?: string;
   /** Mark every threshold abortOnFail (k6 stops the test when one fails; evaluated after 10 s). */
   abortOnFail?: boolean;
   /** VUs k6 allocates up front / at most (default from the peak rate). */
@@ -110,14 +112,16 @@ export function exportK6(input: K6ExportInput): K6Script {
 // k6 measures each request from when it is sent (no intended-start correction): under an
 // arrival-rate executor late iterations show as dropped_iterations, not as latency.
 // Split over N machines: k6 run --execution-segment 0:1/2 --execution-segment-sequence 0,1/2,1 --out json=seg1.json script.ts
-// (and 1/2:1 on the other), then \`capbench merge seg1.json seg2.json\` (docs/distributed.md).
-${input.via === 'http' ? "import http from 'k6/http';" : "import redis from 'k6/experimental/redis';"}
+// (and 1/2:1 on the other), then \`capbench merge seg1.json seg2.json\` (docs/distributed.md).${input.via === 'sql' ? "\n// --via sql needs k6 built with xk6-sql and its PostgreSQL driver: `capbench services up k6-sql`." : ''}
+${input.via === 'http' ? "import http from 'k6/http';" : input.via === 'sql' ? "import sql from 'k6/x/sql';\nimport driver from 'k6/x/sql/driver/postgres';" : "import redis from 'k6/experimental/redis';"}
 import exec from 'k6/execution';
 import { Counter, Rate, Trend } from 'k6/metrics';
 import type { Options } from 'k6/options';
 
 const BASE: string = __ENV.CAPBENCH_SERVICE_URL || ${JSON.stringify(input.serviceUrl)};
-${input.via === 'redis' ? `const redisClient = new redis.Client(__ENV.CAPBENCH_REDIS_URL || ${JSON.stringify(input.redisUrl ?? 'redis://127.0.0.1:6379')});` : ''}
+${input.via === 'redis' ? `const redisClient = new redis.Client(__ENV.CAPBENCH_REDIS_URL || ${JSON.stringify(input.redisUrl ?? 'redis://127.0.0.1:6379')});` : ''}${input.via === 'sql' ? `/** lib/pq needs sslmode spelled out for a server without TLS. */
+const PG_URL: string = __ENV.CAPBENCH_POSTGRES_URL || ${JSON.stringify(input.postgresUrl ?? 'postgres://capbench:capbench@127.0.0.1:5432/capbench')};
+const db = sql.open(driver, /[?&]sslmode=/.test(PG_URL) ? PG_URL : PG_URL + (PG_URL.includes('?') ? '&' : '?') + 'sslmode=disable');` : ''}
 const latency = new Trend('capbench_latency', true);
 const failed = new Rate('capbench_failed');
 const done = new Counter('capbench_ops');
@@ -131,7 +135,7 @@ export const options: Options = {
     capbench_thresholds: ${JSON.stringify(input.thresholds.join(';'))},
   },
   scenarios: {
-    ${JSON.stringify(input.scenarioId)}: ${executor},
+    ${JSON.stringify(input.scenarioId)}: ${executor},${Object.entries(plan.extraScenarios ?? {}).map(([name, src]) => `\n    ${JSON.stringify(name)}: ${src},`).join('')}
   },
   thresholds: ${JSON.stringify(thresholds, null, 2).replace(/\n/g, '\n  ')},
   summaryTrendStats: ['avg', 'min', 'med', 'p(90)', 'p(99)', 'p(99.9)', 'max'],
@@ -150,6 +154,18 @@ async function timed(op: string, f: () => Promise<unknown>): Promise<void> {
   let ok = true;
   try { await f(); } catch (_e) { ok = false; }
   record(op, Date.now() - t0, ok);
+}` : ''}
+${input.via === 'sql' ? `
+/** Time one SQL call (xk6-sql blocks the VU until the database answers), ms; a thrown error is a failure. */
+function timedSql(op: string, f: () => unknown): void {
+  const t0 = Date.now();
+  let ok = true;
+  try { f(); } catch (_e) { ok = false; }
+  record(op, Date.now() - t0, ok);
+}
+
+export function teardown(): void {
+  db.close();
 }` : ''}
 ${plan.prelude}
 

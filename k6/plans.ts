@@ -12,9 +12,13 @@ import { routeFor } from '../service/routes/index.js';
 import { mixOf, type FollowQueriesOptions } from '../scenarios/follow-queries/options.js';
 import { viralPostOf, type ViralLikeSpikeOptions } from '../scenarios/viral-like-spike/options.js';
 import { spikeWindow } from '../scenarios/viral-like-spike/window.js';
+import type { FanOutOptions } from '../scenarios/fan-out/options.js';
+import type { SearchOptions } from '../scenarios/search/options.js';
+import { fanOutPlan, searchPlan } from './plans-feeds.js';
+import { followSqlPlan, viralSqlPlan } from './plans-sql.js';
 
 /** How the exported script reaches the storage paths. */
-export type K6Via = 'http' | 'redis';
+export type K6Via = 'http' | 'redis' | 'sql';
 
 /** A scenario's part of the script: module-level setup code and one `iteration(tS, i)` body. */
 export interface K6Plan {
@@ -24,6 +28,8 @@ export interface K6Plan {
   prelude: string;
   /** Source of `async function iteration(tS: number, i: number): Promise<void>` (tS: s since the scenario began, i: iteration in test). */
   iteration: string;
+  /** More k6 scenarios beside the main arrival-rate one, by name: executor source (e.g. fan-out's celebrity posts at their moments, exec: an exported function of `iteration`'s source). */
+  extraScenarios?: Record<string, string>;
 }
 
 const js = (v: unknown) => JSON.stringify(v);
@@ -60,6 +66,7 @@ function noRedisRoute(pathId: string): never {
 }
 
 function viralPlan(o: ViralLikeSpikeOptions, stages: readonly Stage[], via: K6Via): K6Plan {
+  if (via === 'sql') return viralSqlPlan(o, stages, ZIPF);
   const w = spikeWindow(stages);
   const ops = o.readRatio > 0 ? ['like', 'read'] : ['like'];
   let prelude = `${ZIPF}
@@ -102,6 +109,7 @@ function post(tS: number): number {
 }
 
 function followPlan(o: FollowQueriesOptions, via: K6Via): K6Plan {
+  if (via === 'sql') return followSqlPlan(o, PICK, ZIPF);
   if (via !== 'http') noRedisRoute('follows.pg');
   routeFor('follows.pg');
   const mix = mixOf(o);
@@ -151,7 +159,11 @@ export function k6PlanOf(scenarioId: string, options: Record<string, unknown>, s
       return viralPlan(options as ViralLikeSpikeOptions, stages, via);
     case 'follow-queries':
       return followPlan(options as FollowQueriesOptions, via);
+    case 'fan-out':
+      return fanOutPlan(options as FanOutOptions, stages, via, ZIPF, PICK);
+    case 'search':
+      return searchPlan(options as SearchOptions, via, ZIPF, PICK);
     default:
-      throw new UsageError(`Scenario ${scenarioId} has no k6 export yet.`, { hint: 'k6/plans.ts lists the scenarios that have one (viral-like-spike, follow-queries).' });
+      throw new UsageError(`Scenario ${scenarioId} has no k6 export yet.`, { hint: 'k6/plans.ts lists the scenarios that have one (viral-like-spike, follow-queries, fan-out, search).' });
   }
 }

@@ -17,6 +17,11 @@ import type { PostSearch, PostSearchOptions } from './search/types.js';
 import type { Feed, FeedOptions } from './feed/types.js';
 import type { PostStore, PostStoreOptions } from './posts/types.js';
 import type { UserStore, UserStoreOptions } from './users/types.js';
+import type { CommentStore, CommentStoreOptions } from './comments/types.js';
+import type { BookmarkStore, BookmarkStoreOptions } from './bookmarks/types.js';
+import type { StoryStore, StoryStoreOptions } from './stories/types.js';
+import type { CacheLayer, CacheOptions } from './caches/types.js';
+import type { ShardRouter, ShardRouterOptions } from './shards/types.js';
 
 /** Every family: the contract its paths implement and the options they accept when opened. */
 export interface PathFamilies {
@@ -32,11 +37,21 @@ export interface PathFamilies {
   posts: { impl: PostStore; options: PostStoreOptions };
   /** Users and their counters (seed 001 "User Database (PostgreSQL)"). */
   users: { impl: UserStore; options: UserStoreOptions };
+  /** Comments by post, newest first, with replies (seed 001 "Comments Table"). */
+  comments: { impl: CommentStore; options: CommentStoreOptions };
+  /** Bookmarks with "my bookmarked posts" and counts (seed 000 "Bookmarks System"). */
+  bookmarks: { impl: BookmarkStore; options: BookmarkStoreOptions };
+  /** Stories with a 24 h TTL and their views (seed 001 "Stories Database (Cassandra + Redis)"). */
+  stories: { impl: StoryStore; options: StoryStoreOptions };
+  /** Cache layers over PostgreSQL (seeds 001/004 "Caching Strategy"). */
+  caches: { impl: CacheLayer; options: CacheOptions };
+  /** Shard routers, no store (seeds 001/004 "Database Sharding Strategy", 002/003 "Sharding"). */
+  shards: { impl: ShardRouter; options: ShardRouterOptions };
 }
 /** A family name, e.g. "likes". */
 export type PathFamily = keyof PathFamilies;
 /** The family names, in the order `capbench paths` lists them. */
-export const PATH_FAMILIES: readonly PathFamily[] = ['likes', 'follows', 'feed', 'posts', 'users', 'search'];
+export const PATH_FAMILIES: readonly PathFamily[] = ['likes', 'follows', 'feed', 'posts', 'users', 'search', 'comments', 'bookmarks', 'stories', 'caches', 'shards'];
 
 /** Where a path comes from: a seed document (../shared/seeds, by number) and its section. */
 export interface SeedSource {

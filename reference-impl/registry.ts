@@ -21,6 +21,14 @@ import { cassandraFollowsPath } from './follows/cassandra.js';
 import { redisCacheFollowsPath } from './follows/redis-cache.js';
 import { cassandraPostsPath } from './posts/cassandra.js';
 import { pgUsersPath } from './users/pg.js';
+import { mongoPostsPath } from './posts/mongo.js';
+import { cassandraCommentsPath } from './comments/cassandra.js';
+import { pgBookmarksPath } from './bookmarks/pg.js';
+import { cassandraRedisStoriesPath } from './stories/cassandra-redis.js';
+import { cacheAsidePath } from './caches/cache-aside.js';
+import { writeThroughPath } from './caches/write-through.js';
+import { pubsubL1Path } from './caches/pubsub-l1.js';
+import { consistentHashPath, hashModPath, rangePath } from './shards/routers.js';
 import { fanoutReadPath, fanoutWritePath, hybridPath, redisTimelinePath } from './feed/index.js';
 
 export { PATH_FAMILIES, formatSeedSources, type PathFamilies, type PathFamily, type SeedSource, type StoragePath } from './path.js';
@@ -45,6 +53,16 @@ const PATHS: readonly StoragePath[] = [
   pgUsersPath,
   esSearchPath,
   mongoTextSearchPath,
+  mongoPostsPath,
+  cassandraCommentsPath,
+  pgBookmarksPath,
+  cassandraRedisStoriesPath,
+  cacheAsidePath,
+  writeThroughPath,
+  pubsubL1Path,
+  hashModPath,
+  rangePath,
+  consistentHashPath,
 ];
 
 /**

@@ -7,12 +7,24 @@ import { viralLikeSpike } from './viral-like-spike/index.js';
 import { followQueries } from './follow-queries/index.js';
 import { search } from './search/index.js';
 import { fanOut } from './fan-out/index.js';
+import { bookmarks } from './bookmarks/index.js';
+import { stories } from './stories/index.js';
+import { shardSim } from './shard-sim/index.js';
+import { caches } from './caches/index.js';
+import { mixedSocial } from './mixed-social/index.js';
+import { postsComments } from './posts-comments/index.js';
 
 export const SCENARIOS: Readonly<Record<string, AnyScenario>> = {
   [viralLikeSpike.id]: viralLikeSpike,
   [followQueries.id]: followQueries,
   [search.id]: search,
   [fanOut.id]: fanOut,
+  [bookmarks.id]: bookmarks,
+  [stories.id]: stories,
+  [shardSim.id]: shardSim,
+  [caches.id]: caches,
+  [mixedSocial.id]: mixedSocial,
+  [postsComments.id]: postsComments,
 };
 
 /**

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test command (`npm test`): install and build, install the test-only Debian packages,
-# start all five datastores (and build k6) on loopback, then run every test against them.
+# start all five datastores (and build k6 and k6-sql) on loopback, then run every test against them.
 # Idempotent; downloads and builds are cached under ~/.cache/capbench between runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -11,6 +11,9 @@
 import { Pool } from 'undici';
 import type { LikeCounter } from '../reference-impl/likes/types.js';
 import type { FollowCounts, FollowGraph, PageOptions, UserPage } from '../reference-impl/follows/types.js';
+import type { Feed, FeedEntry } from '../reference-impl/feed/types.js';
+import type { UserProfile, UserStats, UserStore } from '../reference-impl/users/types.js';
+import type { PostSearch, SearchResult } from '../reference-impl/search/types.js';
 
 /** Where the service is and how the client connects. */
 export interface HttpVia {
@@ -93,5 +96,71 @@ export function followsOverHttp(client: ServiceClient, pathId: string): FollowOp
     following: (userId, p) => page('following', `${base}/users/${userId}/following${pageQuery(p)}`),
     mutuals: (a, b, p) => page('mutuals', `${base}/users/${a}/mutuals/${b}${pageQuery(p)}`),
     counts: (userId) => client.request<FollowCounts>('counts', 'GET', `${base}/users/${userId}/counts`),
+  };
+}
+
+/** The operations of a feed path the fan-out workload runs, over HTTP (service/routes/feed.ts). */
+export type FeedOps = Pick<Feed, 'path' | 'post' | 'home' | 'userPosts'>;
+
+/**
+ * A feed path over HTTP. `ops` names the requests (x-capbench-op) so the service keys its
+ * driver-level timings by the scenario's operation (fan-out: "write.post", ...); default the
+ * method names.
+ */
+export function feedOverHttp(client: ServiceClient, pathId: string, ops: { post?: string; home?: string; userPosts?: string } = {}): FeedOps {
+  const base = `/v1/paths/${pathId}`;
+  return {
+    path: pathId,
+    post: (p, o) => client.request<{ stored: boolean }>(ops.post ?? 'post', 'POST', `${base}/posts`, { postId: p.postId, authorId: p.authorId, createdAt: p.createdAt, ...(o?.track ? { track: true } : {}) }).then(() => undefined),
+    home: (userId, limit) => client.request<{ entries: FeedEntry[] }>(ops.home ?? 'home', 'GET', `${base}/users/${userId}/home${limit === undefined ? '' : `?limit=${limit}`}`).then((r) => r.entries),
+    userPosts: (authorId, limit) => client.request<{ entries: FeedEntry[] }>(ops.userPosts ?? 'userPosts', 'GET', `${base}/users/${authorId}/posts${limit === undefined ? '' : `?limit=${limit}`}`).then((r) => r.entries),
+  };
+}
+
+/** The read and counter operations of a users path, over HTTP (service/routes/users.ts). */
+export type UserOps = Pick<UserStore, 'path' | 'profile' | 'bump'>;
+
+/** A users path over HTTP: a 404 answer is `undefined` (unknown user), as at driver level. `ops` names the requests. */
+export function usersOverHttp(client: ServiceClient, pathId: string, ops: { profile?: string; bump?: string } = {}): UserOps {
+  const base = `/v1/paths/${pathId}/users/`;
+  const orUndefined = <T>(p: Promise<T>) => p.catch((e: unknown) => (e instanceof HttpStatusError && e.status === 404 ? undefined : Promise.reject(e)));
+  return {
+    path: pathId,
+    profile: (userId) => orUndefined(client.request<UserProfile>(ops.profile ?? 'profile', 'GET', `${base}${userId}`)),
+    bump: (userId, delta) => orUndefined(client.request<UserStats>(ops.bump ?? 'bump', 'POST', `${base}${userId}/stats`, delta)),
+  };
+}
+
+/** The read/write operations of a search path, over HTTP (service/routes/search.ts). */
+export type SearchOps = Pick<PostSearch, 'path' | 'search' | 'indexPosts'>;
+
+/**
+ * A search path over HTTP. search() names each request by its query kind ("match", ...),
+ * indexPosts() sends one POST per post, named "index" (the route takes one post: the service's
+ * body limit); the outcome's server figures (took, bytes) are not known over HTTP and are 0.
+ */
+export function searchOverHttp(client: ServiceClient, pathId: string): SearchOps {
+  const base = `/v1/paths/${pathId}`;
+  return {
+    path: pathId,
+    search(q) {
+      const qs = new URLSearchParams({ kind: q.kind });
+      if (q.kind === 'author') qs.set('author', q.author);
+      else qs.set('q', q.text);
+      if (q.kind === 'recent') qs.set('since', String(q.sinceS));
+      if (q.size !== undefined) qs.set('size', String(q.size));
+      return client.request<SearchResult>(q.kind, 'GET', `${base}/search?${qs.toString()}`);
+    },
+    async indexPosts(posts) {
+      const t0 = performance.now();
+      let indexed = 0;
+      let rejected429 = 0;
+      for (const p of posts) {
+        const r = await client.request<{ indexed: number; rejected429: number }>('index', 'POST', `${base}/posts`, p);
+        indexed += r.indexed;
+        rejected429 += r.rejected429;
+      }
+      return { indexed, rejected429, elapsedMs: performance.now() - t0, serverTookMs: 0, bytes: 0 };
+    },
   };
 }

@@ -4,6 +4,7 @@
  * store named"). Every error body is JSON: { error, message, store? }.
  */
 import { InvalidArgumentError } from '../core/errors.js';
+import { UnsupportedQueryError } from '../reference-impl/search/types.js';
 
 /** The JSON body of every non-2xx answer. */
 export interface ErrorBody {
@@ -53,16 +54,21 @@ export function isUnreachable(err: unknown): boolean {
 /**
  * The HTTP status and body for an error a route's store call raised.
  * @param store the store the route's path uses (named in a 503).
- * @returns 400 for InvalidArgumentError (bad id, self-follow, bad page size); 404 for
+ * @returns 400 for InvalidArgumentError (bad id, self-follow, bad page size) and
+ *   UnsupportedQueryError (a query kind the search path does not answer); 409 for PostgreSQL
+ *   23505 (a username or email taken by another user); 404 for
  *   UnknownIdError and PostgreSQL 23503 (a foreign key to a user that does not exist); 503
  *   naming the store when it is unreachable; 500 otherwise (message only, no stack).
  */
 export function httpErrorOf(err: unknown, store: string): { status: number; body: ErrorBody } {
   const message = err instanceof Error ? (err.message.split('\n')[0] ?? err.name) : String(err);
-  if (err instanceof InvalidArgumentError) return { status: 400, body: { error: 'bad request', message } };
+  if (err instanceof InvalidArgumentError || err instanceof UnsupportedQueryError) return { status: 400, body: { error: 'bad request', message } };
   if (err instanceof UnknownIdError) return { status: 404, body: { error: 'not found', message } };
   if (err && typeof err === 'object' && (err as { code?: unknown }).code === '23503') {
     return { status: 404, body: { error: 'not found', message: 'unknown user id (the store has no such user)' } };
+  }
+  if (err && typeof err === 'object' && (err as { code?: unknown }).code === '23505') {
+    return { status: 409, body: { error: 'conflict', message: 'a unique value (username or email) is taken by another id' } };
   }
   if (isUnreachable(err)) return { status: 503, body: { error: 'store unavailable', message: `${store} is unreachable: ${message}`, store } };
   return { status: 500, body: { error: 'internal', message } };

@@ -13,6 +13,7 @@ import { mongodbTarget } from './mongodb/index.js';
 import { cassandraTarget } from './cassandra/index.js';
 import { elasticsearchTarget } from './elasticsearch/index.js';
 import { k6Local } from './k6/index.js';
+import { k6SqlLocal } from './k6/sql.js';
 
 /** Registered TargetModules by store; a store missing here is "not available in this build". */
 export const TARGETS: Partial<Record<StoreName, TargetModule>> = {
@@ -24,12 +25,13 @@ export const TARGETS: Partial<Record<StoreName, TargetModule>> = {
 };
 
 /** Names of the local tools (not datastores) that `capbench services` manages. */
-export const TOOL_NAMES = ['k6'] as const;
+export const TOOL_NAMES = ['k6', 'k6-sql'] as const;
 export type ToolName = (typeof TOOL_NAMES)[number];
 
 /** Registered tools by name, each a LocalService (install/start/stop/status) whose status address is its binary path. */
 export const TOOLS: Partial<Record<ToolName, LocalService>> = {
   k6: k6Local,
+  'k6-sql': k6SqlLocal,
 };
 
 /** True when `name` is one of the five store names (core/target.ts STORES). */

@@ -23,6 +23,7 @@ import { CAPBENCH_VERSION } from '../../scenarios/run.js';
 import { envLayer, resolveRunSettings } from '../../scenarios/settings.js';
 import { parseReportFormats, writeReports } from '../../reports/index.js';
 import { addStoreUrlOptions } from '../store-urls.js';
+import { resolveConnection } from '../../targets/registry.js';
 import { flagsLayer, type RunFlags } from './run.js';
 import { workloadOf } from './workload.js';
 import { workloadScenario } from '../../workloads/scenario.js';
@@ -50,7 +51,9 @@ export function markK6(result: RunResult, k6: K6Engine): void {
 }
 
 /** Flags of `capbench export k6`. */
-export interface ExportFlags extends RunFlags {
+export interface ExportFlags extends Omit<RunFlags, 'via'> {
+  /** http | redis | sql (default http). */
+  via?: string;
   serviceUrl?: string;
   abortOnFail?: boolean;
 }
@@ -61,7 +64,7 @@ export interface ExportFlags extends RunFlags {
  */
 export async function exportCommand(target: string, flags: ExportFlags): Promise<string> {
   const via = flags.via ?? 'http';
-  if (via !== 'http' && via !== 'redis') throw new UsageError(`k6 export --via ${via} is not supported.`, { hint: 'Use --via http (the reference service) or --via redis.' });
+  if (via !== 'http' && via !== 'redis' && via !== 'sql') throw new UsageError(`k6 export --via ${via} is not supported.`, { hint: 'Use --via http (the reference service), --via redis or --via sql.' });
   // A workload file (operations:, docs/workloads.md) brings its own plan (workloads/k6.ts).
   const workload = await workloadOf(target, flags);
   const file = !workload && looksLikeScenarioFile(target) ? await loadScenarioFile(target) : undefined;
@@ -77,6 +80,7 @@ export async function exportCommand(target: string, flags: ExportFlags): Promise
     via,
     serviceUrl: flags.serviceUrl ?? 'http://127.0.0.1:8080',
     redisUrl: settings.connections.redis?.url ?? 'redis://127.0.0.1:6379',
+    ...(via === 'sql' ? { postgresUrl: settings.connections.postgres?.url ?? resolveConnection('postgres', flags.postgresUrl).url } : {}),
     abortOnFail: flags.abortOnFail === true,
   }).source;
 }
@@ -158,7 +162,7 @@ export function registerK6Commands(program: Command): void {
     .command('k6')
     .description('print a k6 script (TypeScript, typed with @types/k6) of the scenario: schedule, mix, keys, thresholds')
     .argument('<scenario>', 'built-in scenario id or a scenario file')
-    .addOption(new Option('--via <route>', 'http: through `capbench serve`; redis: straight to Redis (k6/experimental/redis)').choices(['http', 'redis']).default('http'))
+    .addOption(new Option('--via <route>', 'http: through `capbench serve`; redis: straight to Redis (k6/experimental/redis); sql: straight to PostgreSQL (xk6-sql: capbench services up k6-sql)').choices(['http', 'redis', 'sql']).default('http'))
     .option('--service-url <url>', 'the service the script drives (CAPBENCH_SERVICE_URL overrides it at run time)', 'http://127.0.0.1:8080')
     .option('--path <id>', 'storage path (scenario option "path")')
     .option('-o, --option <name=value...>', 'scenario option, repeatable')

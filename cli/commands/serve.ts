@@ -20,6 +20,8 @@ export interface ServeFlags extends StoreUrlFlags {
   paths?: string;
   keyPrefix?: string;
   schema?: string;
+  keyspace?: string;
+  namespace?: string;
   pgPoolSize?: string;
   storeTimeout?: string;
   bodyLimit?: string;
@@ -34,6 +36,8 @@ const ServeFlagsSchema = z
     paths: z.string().optional(),
     keyPrefix: z.string().regex(/^[\w:.-]{0,64}$/, 'letters, digits, _ : . - only, at most 64').optional(),
     schema: z.string().regex(/^[a-z_][a-z0-9_]{0,39}$/, 'a lower-case SQL identifier, at most 40 characters').optional(),
+    keyspace: z.string().regex(/^[a-z][a-z0-9_]{0,47}$/, 'a lower-case CQL identifier, at most 48 characters').optional(),
+    namespace: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,40}$/, 'lower-case letters, digits, _ or -').optional(),
     pgPoolSize: countSchema(1).max(500).default(32),
     storeTimeout: durationSchema().default(5),
     bodyLimit: countSchema(64).max(1_048_576).default(4096),
@@ -61,7 +65,7 @@ export async function serveCommand(flags: ServeFlags): Promise<StartedService> {
     connections[store] = resolveConnection(store, typeof flag === 'string' ? flag : undefined);
   }
   void STORES;
-  const options = { ...(f.keyPrefix ? { keyPrefix: f.keyPrefix } : {}), ...(f.schema ? { schema: f.schema } : {}) };
+  const options = { ...(f.keyPrefix ? { keyPrefix: f.keyPrefix } : {}), ...(f.schema ? { schema: f.schema } : {}), ...(f.keyspace ? { keyspace: f.keyspace } : {}), ...(f.namespace ? { namespace: f.namespace } : {}) };
   const paths: ServedPath[] = ids.map((id) => ({ id, options }));
   return startService({
     paths,
@@ -86,6 +90,8 @@ export function registerServeCommand(program: Command): void {
     .option('--paths <ids>', 'comma-separated storage path ids (default: every path with an HTTP route)')
     .option('--key-prefix <p>', 'Redis paths: prefix of every key (default none: the seed\'s keys)')
     .option('--schema <name>', 'PostgreSQL paths: schema of the tables (default public)')
+    .option('--keyspace <name>', 'feed and posts paths: Cassandra keyspace (and Redis prefix fo:<keyspace>:; default capbench_fanout)')
+    .option('--namespace <name>', 'search paths: Elasticsearch alias prefix / MongoDB database (default capbench-search)')
     .option('--pg-pool-size <n>', 'PostgreSQL connections of the service', '32')
     .option('--store-timeout <d>', 'a store call running longer is answered 503', '5s')
     .option('--body-limit <bytes>', 'largest request body; larger is 413', '4096')

@@ -19,10 +19,11 @@ import { startServiceThread, type ServiceThread } from '../../service/thread.js'
  */
 export function checkHttpSupport(settings: RunSettings): void {
   const { scenario, operations } = settings;
+  // A path without routes first: the line names it (and its family), which says what to add.
+  for (const op of operations) routeFor(op.path);
   if (!scenario.http) {
     throw new UsageError(`Scenario ${scenario.id} does not run over HTTP yet (its workload has no --via http).`, { hint: 'Run it with --via driver.' });
   }
-  for (const op of operations) routeFor(op.path);
 }
 
 /** The service a `--via http` run drives, and how the workload reaches it. */

@@ -17,6 +17,8 @@ export interface Post {
 export interface PostStoreOptions {
   /** Cassandra keyspace (created if missing); default "capbench_fanout" (the feed paths' keyspace: the same posts and user_posts tables). */
   keyspace?: string;
+  /** MongoDB database of posts.mongo (created on first write); default "cb_posts". Ignored by posts.cassandra. */
+  database?: string;
 }
 
 /** A post store. Semantics: create is idempotent per postId (same post written twice is one post); latest() is newest first (created_at, then post id, descending). */

@@ -71,6 +71,13 @@ export interface EsBulkOptions {
   rounds: number;
   /** Longest wait between rounds, ms (default 5000). */
   maxWaitMs: number;
+  /**
+   * Time one bulk request may take before it is re-sent, ms (default 120 000: a 1 MiB request
+   * into a large index on a busy machine can outlast the client's 10 s default). A timed-out
+   * request is re-sent whole like a 429-refused one (writes by id: a document applied twice is
+   * the same document; `create` counts it as a conflict).
+   */
+  requestTimeoutMs: number;
 }
 
 /** Options of search.es (PostSearchOptions plus the index shape, name and bulk knobs). */
@@ -154,6 +161,8 @@ function canonical(v: unknown): string {
 }
 
 /** Status code of a client error, if any. */
+/** The client gave up waiting for the answer (@elastic/transport TimeoutError). */
+const isTimeout = (err: unknown): boolean => (err as { name?: string })?.name === 'TimeoutError';
 const statusOf = (err: unknown): number | undefined => (err as { meta?: { statusCode?: number }; statusCode?: number }).meta?.statusCode ?? (err as { statusCode?: number }).statusCode;
 
 /** The document body of a post (everything but its id, which is the _id). */
@@ -192,7 +201,7 @@ export class EsPostSearch implements PostSearch {
     if (!(ES_CODECS as readonly string[]).includes(this.shape.codec)) {
       throw new InvalidArgumentError(PATH_ID, `codec "${this.shape.codec}" does not exist.`, { hint: `Use one of: ${ES_CODECS.join(', ')}.` });
     }
-    this.bulk = { flushBytes: 1 << 20, concurrency: 2, waitMs: 100, rounds: 10, maxWaitMs: 5000, ...opts.bulk };
+    this.bulk = { flushBytes: 1 << 20, concurrency: 2, waitMs: 100, rounds: 10, maxWaitMs: 5000, requestTimeoutMs: 120_000, ...opts.bulk };
     if (this.bulk.concurrency < 1 || this.bulk.flushBytes < 1024 || this.bulk.rounds < 0) throw new InvalidArgumentError(PATH_ID, 'bulk concurrency must be ≥ 1, flushBytes ≥ 1024, rounds ≥ 0.');
   }
 
@@ -305,7 +314,8 @@ export class EsPostSearch implements PostSearch {
    * documents rejected with 429 (item status, or the whole request refused by a full write
    * queue) are re-sent after waitMs × 2^attempt (capped at maxWaitMs, with jitter), up to
    * `rounds` times, and each 429 halves the requests allowed in flight (one is added back per
-   * clean response: AIMD), so the client slows down to what the server accepts. With `create`, a 409 (the document already exists) is kept as is and counted
+   * clean response: AIMD), so the client slows down to what the server accepts. A request
+   * that outlasts `requestTimeoutMs` is re-sent whole the same way (not counted as a 429). With `create`, a 409 (the document already exists) is kept as is and counted
    * in `conflicts`.
    * Why not the client's helpers.bulk: it retries item 429s but aborts the whole run on a
    * request-level 429 (the usual rejection when the write queue is full), losing track of the
@@ -351,9 +361,10 @@ export class EsPostSearch implements PostSearch {
         const body = batch.flatMap((l) => [l.action, l.source]); // serialized lines: the transport joins them as NDJSON
         bytes += body.reduce((a, l) => a + l.length + 1, 0);
         let retry: Line[] = [];
+        let timedOut = false;
         try {
           // require_alias: a write to a missing alias fails instead of auto-creating an index of that name.
-          const r = await this.es.bulk({ body, refresh: false, require_alias: target.startsWith(this.alias) && !/_v\d+$/.test(target) } as never);
+          const r = await this.es.bulk({ body, refresh: false, require_alias: target.startsWith(this.alias) && !/_v\d+$/.test(target) } as never, { requestTimeout: b.requestTimeoutMs });
           serverTookMs += r.took;
           r.items.forEach((item, i) => {
             const res = Object.values(item)[0]!;
@@ -366,8 +377,9 @@ export class EsPostSearch implements PostSearch {
             } else throw new BulkIndexError(PATH_ID, 1, `${line.id}: HTTP ${res.status} ${res.error?.type ?? ''} ${res.error?.reason ?? ''}`.trim());
           });
         } catch (err) {
-          if (err instanceof BulkIndexError || statusOf(err) !== 429) throw err;
-          requestRejects++;
+          if (err instanceof BulkIndexError || (statusOf(err) !== 429 && !isTimeout(err))) throw err;
+          if (statusOf(err) === 429) requestRejects++;
+          else timedOut = true;
           retry = batch;
         } finally {
           inFlight--;
@@ -377,8 +389,8 @@ export class EsPostSearch implements PostSearch {
           return;
         }
         window = Math.max(1, Math.floor(window / 2));
-        if (attempt >= b.rounds) throw new BulkIndexError(PATH_ID, retry.length, `still rejected with 429 after ${attempt + 1} attempts with backoff`);
-        rejected429 += retry.length;
+        if (attempt >= b.rounds) throw new BulkIndexError(PATH_ID, retry.length, `still ${timedOut ? `timing out (${b.requestTimeoutMs} ms)` : 'rejected with 429'} after ${attempt + 1} attempts with backoff`);
+        if (!timedOut) rejected429 += retry.length;
         batch = retry;
         await sleep(Math.min(b.maxWaitMs, b.waitMs * 2 ** attempt) * (0.5 + Math.random()));
       }

@@ -96,6 +96,7 @@ export const fanOut: Scenario<O> = {
     celebrityPosts: 1, celebrityThreshold: 100, fanoutWorkers: 1, fanoutPage: 50, killWorkerAt: 0, lagSamplesPerS: 2,
     checkUsers: 20, finalDrainS: 60, keyspace: 'capbench_fanout_smoke',
   },
+  http: { pathOptions: (o) => ({ ...feedOptions(o), schema: o.keyspace }) },
   operations: fanOutOperations,
   defaultStages: fanOutStages,
   defaultRate: totalRate,

@@ -26,17 +26,24 @@
  * pushing segment and restarts it a second later, and at close() waits for every backlog to
  * drain (finalDrainS) so verify() checks delivered feeds. What threads measure goes to Redis
  * (keys fo:<keyspace>:run:*) at close() for verify().
+ *
+ * `--via http` (args.via): the four measured operations go through the reference service
+ * (service/routes/feed.ts and users.ts; each request named by its operation, the profile's
+ * user_posts request "<s>.profile.posts"); the delivery-lag polls, the fan-out workers, the
+ * backlog sampling and the bookkeeping stay at driver level (they observe the stores, they are
+ * not the load).
  */
 import { PgUsers } from '../../reference-impl/users/pg.js';
 import { Worker } from 'node:worker_threads';
 import { bindOperations, type Operation, type OperationFn, type Workload } from '../../engine/types.js';
 import { mulberry32 } from '../../engine/schedule.js';
 import type { Stage } from '../../core/results.js';
-import { CassandraRedisFeed, type FeedStrategy } from '../../reference-impl/feed/index.js';
+import { CassandraRedisFeed, FEED_PATH_IDS, type FeedStrategy } from '../../reference-impl/feed/index.js';
+import { ServiceClient, feedOverHttp, usersOverHttp, type FeedOps } from '../../service/client.js';
 import { openStoreClients } from '../../targets/clients.js';
 import type { WorkloadArgs } from '../types.js';
 import { CELEBRITY, FanOutGraph } from './graph.js';
-import { FanOutOptions, KINDS, STRATEGIES, fanOutOperations, feedOptions, opName, postIdOf, strategiesOf, type OpKind } from './options.js';
+import { FanOutOptions, KINDS, STRATEGIES, USERS_PATH, fanOutOperations, feedOptions, opName, postIdOf, strategiesOf, type OpKind } from './options.js';
 import type { FanoutWorkerInit } from './fanout-worker.js';
 
 /** A segment of the run given to one strategy, s from the run's start. */
@@ -126,10 +133,19 @@ export function runKeys(keyspace: string) {
 export async function createWorkload(args: WorkloadArgs<FanOutOptions>, thread: { index: number; count: number }): Promise<Workload> {
   const o = args.options;
   const clients = await openStoreClients(args.connections, ['redis', 'cassandra', 'postgres'], { pgPoolSize: 4 });
-  const users = new PgUsers(clients.postgres!, { schema: o.keyspace });
+  const http = args.via ? new ServiceClient(args.via) : undefined;
+  const driverUsers = new PgUsers(clients.postgres!, { schema: o.keyspace });
+  const usersOf = (s: FeedStrategy) => (http ? usersOverHttp(http, USERS_PATH, { profile: opName(s, 'profile') }) : driverUsers);
   const strategies = strategiesOf(o);
   const feeds = new Map<FeedStrategy, CassandraRedisFeed>();
   for (const s of strategies) feeds.set(s, new CassandraRedisFeed(s, clients.cassandra!, clients.redis!, feedOptions(o)));
+  /** The feed the measured operations use: the driver-level one, or the same path through the service. */
+  const hot = new Map<FeedStrategy, FeedOps>();
+  const celebHot = new Map<FeedStrategy, FeedOps>();
+  for (const s of strategies) {
+    hot.set(s, http ? feedOverHttp(http, FEED_PATH_IDS[s], { post: opName(s, 'post'), home: opName(s, 'home'), userPosts: `${opName(s, 'profile')}.posts` }) : feeds.get(s)!);
+    celebHot.set(s, http ? feedOverHttp(http, FEED_PATH_IDS[s], { post: opName(s, 'celebrity_post') }) : feeds.get(s)!);
+  }
   const graph = new FanOutGraph(o);
   const segs = segmentsOf(args.stages, strategies);
   const keys = runKeys(o.keyspace);
@@ -176,7 +192,7 @@ export async function createWorkload(args: WorkloadArgs<FanOutOptions>, thread: 
     const s = strategyAt(tS);
     const author = 1 + Math.floor(rand() * o.authors);
     const postId = nextPostId(s);
-    await feeds.get(s)!.post({ postId, authorId: author, createdAt: Date.now() });
+    await hot.get(s)!.post({ postId, authorId: author, createdAt: Date.now() });
     const ackAt = Date.now();
     postsByStrategy.set(s, (postsByStrategy.get(s) ?? 0) + 1);
     if (o.lagSamplesPerS > 0 && ackAt - lastSampleMs >= 1000 / o.lagSamplesPerS && !closing) {
@@ -189,7 +205,7 @@ export async function createWorkload(args: WorkloadArgs<FanOutOptions>, thread: 
   async function celebrityPost(tS: number): Promise<void> {
     const s = strategyAt(tS);
     const postId = nextPostId(s);
-    await feeds.get(s)!.post({ postId, authorId: CELEBRITY, createdAt: Date.now() }, { track: true });
+    await celebHot.get(s)!.post({ postId, authorId: CELEBRITY, createdAt: Date.now() }, { track: true });
     const ackAt = Date.now();
     celebAcks.push({ s, postId, ackAtMs: ackAt, atS: tS });
     for (let i = 0; i < Math.max(20, o.lagFollowers); i++) sample(s, 'celebrity', graph.follower(CELEBRITY, Math.floor(rand() * o.celebrityFollowers)), postId, ackAt);
@@ -199,15 +215,16 @@ export async function createWorkload(args: WorkloadArgs<FanOutOptions>, thread: 
     const u = Math.floor(rand() * o.users);
     reads.home++;
     if (u >= 1 && u <= o.celebrityFollowers) reads.homeByCelebrityFollowers++;
-    await feeds.get(strategyAt(tS))!.home(u, o.homeLimit);
+    await hot.get(strategyAt(tS))!.home(u, o.homeLimit);
   }
 
   async function profile(tS: number): Promise<void> {
     const a = rand() < 0.1 ? CELEBRITY : 1 + Math.floor(rand() * o.authors);
     // "users view profiles": the profile with its counters (users.pg), then the author's latest posts (user_posts).
-    const p = await users.profile(a);
+    const s = strategyAt(tS);
+    const p = await usersOf(s).profile(a);
     if (p === undefined) throw new Error(`fan-out: user ${a} has no users.pg profile (was the load phase run?)`);
-    await feeds.get(strategyAt(tS))!.userPosts(a, 20);
+    await hot.get(s)!.userPosts(a, 20);
   }
 
   const fns: Record<string, OperationFn> = {};
@@ -325,6 +342,7 @@ export async function createWorkload(args: WorkloadArgs<FanOutOptions>, thread: 
         for (const [s, n] of postsByStrategy) m.addCommand(['HINCRBY', keys.posts, s, String(n)]);
         await m.exec();
       } finally {
+        await http?.close();
         await clients.close();
       }
     },

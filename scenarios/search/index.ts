@@ -131,6 +131,7 @@ export const search: Scenario<O> = {
   description: 'Posts in Elasticsearch with the seed mappings and codec; bulk indexing with backpressure, alias swap during queries, search latency while indexing, storage per codec/mapping option (seed 000).',
   options: SearchOptions,
   smokeOptions: { posts: 500, bulkPosts: 200, variantPosts: 200, durationS: 10, compareQueries: 10, namespace: 'cbsmoke-search' },
+  http: { pathOptions: (o) => ({ namespace: o.namespace, shape: { codec: o.codec === 'best_compression' ? 'best_compression' : 'default' } }) },
   operations: searchOperations,
   defaultStages: (o) => [{ durationS: o.durationS, rate: o.queryRate + o.indexRate, label: 'queries + index stream' }],
   defaultRate: (o) => o.queryRate + o.indexRate,

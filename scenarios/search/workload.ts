@@ -9,6 +9,11 @@
  * queries; at close it writes them, and thread 0 its timeline, to the meta index
  * `<namespace>-meta` (mapping disabled), which verify() reads.
  *
+ * `--via http` (args.via): the queries and the single-post index stream go through the
+ * reference service (service/routes/search.ts; each request named by its kind, "index" for a
+ * post); the bulk stage, the alias swap and its probe stay at driver level (they are the
+ * store's events the run measures the load against, not the load).
+ *
  * Outcomes: a query resolves 'ok' with hits and 'not_found' with none (not an error); index
  * resolves 'ok'; the client's errors reject (counted by kind).
  */
@@ -16,6 +21,7 @@ import { bindOperations, type OperationFn, type Workload } from '../../engine/ty
 import { EsPostSearch, esSearchPath, type IndexOutcome } from '../../reference-impl/search/index.js';
 import { clientOf } from '../../reference-impl/path.js';
 import { openStoreClients } from '../../targets/clients.js';
+import { ServiceClient, searchOverHttp, type SearchOps } from '../../service/client.js';
 import type { WorkloadArgs } from '../types.js';
 import { PostGenerator } from './corpus.js';
 import { BULK_ID, LIVE_ID, metaIndex, operationShares, searchOperations, type SearchOptions } from './options.js';
@@ -49,6 +55,9 @@ export async function createWorkload(args: WorkloadArgs<SearchOptions>, thread: 
     await clients.close();
     throw err;
   }
+  const http = args.via ? new ServiceClient(args.via) : undefined;
+  /** What the measured operations use: search.es at driver level, or the same path through the service. */
+  const hot: SearchOps = http ? searchOverHttp(http, esSearchPath.id) : s;
   const nowS = Math.floor(Date.now() / 1000);
   const gen = new PostGenerator({ authors: o.authors, contentWords: o.contentWords, zipfS: o.zipfS, seed: o.seed * 31 + thread.index + 7, nowS });
   let liveId = LIVE_ID + thread.index * 1_000_000_000;
@@ -73,7 +82,7 @@ export async function createWorkload(args: WorkloadArgs<SearchOptions>, thread: 
           ? { kind, text: gen.queryText(), sinceS: Math.floor(Date.now() / 1000) - 7 * 86_400 }
           : { kind, text: gen.queryText() };
     const t0 = performance.now();
-    const r = await s.search(q as never);
+    const r = await hot.search(q as never);
     record(kind, tS, performance.now() - t0);
     return r.ids.length > 0 ? 'ok' : 'not_found';
   };
@@ -83,7 +92,7 @@ export async function createWorkload(args: WorkloadArgs<SearchOptions>, thread: 
     title: query('title'),
     author: query('author'),
     index: async () => {
-      await s.indexPosts([gen.post(liveId++, Math.floor(Date.now() / 1000))]);
+      await hot.indexPosts([gen.post(liveId++, Math.floor(Date.now() / 1000))]);
     },
   };
   const operations = bindOperations(searchOperations(o), run);
@@ -185,6 +194,7 @@ export async function createWorkload(args: WorkloadArgs<SearchOptions>, thread: 
         const meta = metaIndex(o);
         await es.index({ index: meta, id: `thread-${thread.index}`, document: { samples, ...(thread.index === 0 ? { timeline } : {}) }, refresh: 'wait_for' });
       } finally {
+        await http?.close();
         await clients.close();
       }
     },

@@ -8,6 +8,10 @@ import { getStoragePath, type PathFamily } from '../../reference-impl/registry.j
 import type { FamilyRoutes } from './types.js';
 import { likesRoutes } from './likes.js';
 import { followsRoutes } from './follows.js';
+import { feedRoutes } from './feed.js';
+import { postsRoutes } from './posts.js';
+import { usersRoutes } from './users.js';
+import { searchRoutes } from './search.js';
 
 export type { FamilyRoutes, HttpOperation, RouteContext } from './types.js';
 
@@ -15,6 +19,10 @@ export type { FamilyRoutes, HttpOperation, RouteContext } from './types.js';
 export const ROUTES: Partial<Record<PathFamily, FamilyRoutes>> = {
   likes: likesRoutes as FamilyRoutes,
   follows: followsRoutes as FamilyRoutes,
+  feed: feedRoutes as FamilyRoutes,
+  posts: postsRoutes as FamilyRoutes,
+  users: usersRoutes as FamilyRoutes,
+  search: searchRoutes as FamilyRoutes,
 };
 
 /** True when the path's family has routes. */

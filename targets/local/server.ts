@@ -17,7 +17,7 @@ import { isProcessAlive, readLivePid, removePidFile, stopProcess } from './proce
 
 /** What a local server tells the shared life cycle about itself. */
 export interface LocalServerSpec {
-  store: StoreName | 'k6';
+  store: StoreName | 'k6' | 'k6-sql';
   /** Product name shown while the server is not answering ("Redis", "PostgreSQL"). */
   product: string;
   /** Loopback address it listens on. */

@@ -163,7 +163,6 @@ const ROWS: Row[] = [
   { name: 'run on an unknown engine', args: run('--engine', 'jmeter'), says: /argument 'jmeter' is invalid. Allowed choices are capbench, k6/ },
   { name: 'run via redis without k6', args: run('--via', 'redis'), says: /--via redis needs --engine k6/ },
   { name: 'run with a service URL but not via http', args: run('--service-url', 'http://127.0.0.1:1'), says: /--service-url needs --via http/ },
-  { name: 'run over HTTP a scenario without routes', args: ['run', 'search', '--via', 'http', '--out', '$OUT'], says: /Scenario search does not run over HTTP yet/ },
   { name: 'run faults on the k6 engine', args: run('--engine', 'k6', '--duration', '5s', '--fault', 'redis:pause@2s+1s'), says: /--fault needs capbench's own engine/ },
   { name: 'run a delay fault via http', args: run('--via', 'http', '--duration', '5s', '--fault', 'redis:delay@2s+1s=5ms'), says: /A delay fault acts on capbench's own store connections/ },
   // --- capbench serve / export / merge / http-bench (issue 12)
@@ -172,7 +171,8 @@ const ROWS: Row[] = [
   { name: 'serve an unknown path', args: ['serve', '--paths', 'likes.nope'], says: /Unknown storage path "likes.nope"/ },
   { name: 'serve on a non-loopback address', args: ['serve', '--host', '0.0.0.0'], says: /binds to loopback only/ },
   { name: 'export k6 of an unknown scenario', args: ['export', 'k6', 'nope'], says: /Unknown scenario "nope"/ },
-  { name: 'export k6 of a scenario without a plan', args: ['export', 'k6', 'search'], says: /Scenario search has no k6 export yet/ },
+  { name: 'export k6 via sql of a scenario over several stores', args: ['export', 'k6', 'search', '--via', 'sql'], says: /--via sql cannot drive search/ },
+  { name: 'export k6 via sql of a Redis path', args: ['export', 'k6', 'viral-like-spike', '--via', 'sql', '--path', 'likes.redis-hash'], says: /--via sql cannot drive likes\.redis-hash/ },
   { name: 'export k6 via an unknown route', args: ['export', 'k6', 'viral-like-spike', '--via', 'carrier'], says: /argument 'carrier' is invalid/ },
   { name: 'export k6 via redis of a PostgreSQL path', args: ['export', 'k6', 'viral-like-spike', '--via', 'redis', '-o', 'path=likes.pg-direct'], says: /--via redis cannot drive likes.pg-direct/ },
   { name: 'export k6 with a bad option', args: ['export', 'k6', 'viral-like-spike', '-o', 'posts=-3'], says: /Bad option posts for scenario viral-like-spike/ },

@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { exportK6 } from '../../k6/export.js';
+import { FanOutOptions } from '../../scenarios/fan-out/options.js';
+import { SearchOptions } from '../../scenarios/search/options.js';
 import { requireK6, runK6 } from '../../k6/run.js';
 import { readK6Output } from '../../k6/samples.js';
 import { mergeCommand } from '../../cli/commands/k6.js';
@@ -57,6 +59,8 @@ describe('exported k6 scripts type-check with @types/k6', () => {
     { name: 'viral-like-spike --via http', scenarioId: 'viral-like-spike', via: 'http' as const, options: { ...likeOptions, path: 'likes.redis-counter' } },
     { name: 'viral-like-spike --via redis (likes.redis-hash)', scenarioId: 'viral-like-spike', via: 'redis' as const, options: { ...likeOptions, path: 'likes.redis-hash' } },
     { name: 'follow-queries --via http', scenarioId: 'follow-queries', via: 'http' as const, options: { users: 100, followsPerUser: 5, zipfS: 0.99, durationS: 5, followShare: 0.4, unfollowShare: 0.1, followersShare: 0.25, followingShare: 0.1, mutualsShare: 0.15, countsShare: 0.1, racePairs: 0, raceShare: 0, raceBurst: 1, pageSize: 100, pgPoolSize: 4, schema: 'public' } },
+    { name: 'fan-out --via http', scenarioId: 'fan-out', via: 'http' as const, options: FanOutOptions.parse({ strategy: 'all', users: 400, celebrityFollowers: 300, authors: 40, maxFollowers: 60, celebrityPosts: 2 }) },
+    { name: 'search --via http', scenarioId: 'search', via: 'http' as const, options: SearchOptions.parse({}) },
   ];
   for (const c of cases) {
     test(c.name, async () => {

@@ -12,8 +12,8 @@ import { pathsOf } from '../../reference-impl/registry.js';
 import type { StoreClients } from '../../targets/clients.js';
 import { prng, shuffle, TEST_TAG, testClients } from './env.js';
 
-const OWN: PostStoreOptions = { keyspace: `${TEST_TAG}_po` };
-const NEIGHBOUR: PostStoreOptions = { keyspace: `${TEST_TAG}_pon` };
+const OWN: PostStoreOptions = { keyspace: `${TEST_TAG}_po`, database: `${TEST_TAG}_po` };
+const NEIGHBOUR: PostStoreOptions = { keyspace: `${TEST_TAG}_pon`, database: `${TEST_TAG}_pon` };
 
 for (const path of pathsOf('posts')) {
   describe(`posts conformance: ${path.id}`, () => {
@@ -28,6 +28,7 @@ for (const path of pathsOf('posts')) {
 
     after(async () => {
       if (clients.cassandra) for (const o of [OWN, NEIGHBOUR]) await clients.cassandra.execute(`DROP KEYSPACE IF EXISTS ${o.keyspace}`);
+      if (clients.mongodb) for (const o of [OWN, NEIGHBOUR]) await clients.mongodb.db(o.database!).dropDatabase();
       await clients.close();
     });
 
@@ -68,7 +69,7 @@ for (const path of pathsOf('posts')) {
       await assert.rejects(async () => p.latest(1, 0), bad);
       await assert.rejects(async () => p.latest(1, 1001), bad);
       assert.deepEqual(await p.latest(1, 10), []);
-      assert.throws(() => path.open(clients, { keyspace: 'Bad-Name' }), bad);
+      assert.throws(() => path.open(clients, { keyspace: 'Bad-Name', database: 'Bad-Name' }), bad);
     });
 
     test("reset() empties this path's posts only", async () => {

@@ -124,16 +124,16 @@ faults: [ 'redis:delay@1s+1s=2ms' ]
 
 test('every operation of every family runs by name on a path of its family', { timeout: 300_000 }, async () => {
   const { opsByFamily } = await import('../../workloads/ops/index.js');
-  const pathOf: Record<string, string> = { likes: 'likes.redis-counter', follows: 'follows.pg', feed: 'feed.fanout-write', posts: 'posts.cassandra', users: 'users.pg', search: 'search.es' };
+  const pathOf: Record<string, string> = { likes: 'likes.redis-counter', follows: 'follows.pg', feed: 'feed.fanout-write', posts: 'posts.cassandra', users: 'users.pg', search: 'search.es', stories: 'stories.cassandra-redis', caches: 'caches.cache-aside', shards: 'shards.hash-mod', comments: 'comments.cassandra', bookmarks: 'bookmarks.pg' };
   const ops = opsByFamily().flatMap(({ family, ops }) => ops.map((o) => `  - { op: ${o.name}, path: ${pathOf[family]} }`));
-  assert.equal(ops.length, 20);
+  assert.equal(ops.length, 36);
   const file = join(dir, 'all.yaml');
   await writeFile(file, `name: every-op\nnamespace: wl_t_all\ndata: { posts: 300, users: 100, followGraph: { maxFollowers: 30 } }\nstages: 3s:120\nwarmup: 0.5s\noperations:\n${ops.join('\n')}\n`);
   const out = join(dir, 'all-out');
   const r = await capbench(['run', file, '--out', out, '-q']);
   assert.ok(r.code === 0 || r.code === 1, r.stderr + r.stdout);
   const res = await results(out);
-  assert.equal(res.operations.length, 20);
+  assert.equal(res.operations.length, 36);
   for (const o of res.operations) {
     assert.equal(Object.keys(o.errors).length, 0, `${o.name} on ${o.path}: errors ${JSON.stringify(o.errors)}`);
     assert.ok(o.okCount + (o.warmupOkCount ?? 0) + (o.notFoundCount ?? 0) > 0, `${o.name} ran`);

@@ -13,6 +13,11 @@ import { feedOps } from './feed.js';
 import { postsOps } from './posts.js';
 import { usersOps } from './users.js';
 import { searchOps } from './search.js';
+import { storiesOps } from './stories.js';
+import { cachesOps } from './caches.js';
+import { shardsOps } from './shards.js';
+import { commentsOps } from './comments.js';
+import { bookmarksOps } from './bookmarks.js';
 
 export type { Entity, FamilyOps, OpDef, OpEnv, FamilyCheck } from './types.js';
 
@@ -24,6 +29,11 @@ const FAMILY_OPS: readonly FamilyOps[] = [
   postsOps as unknown as FamilyOps,
   usersOps as unknown as FamilyOps,
   searchOps as unknown as FamilyOps,
+  storiesOps as unknown as FamilyOps,
+  cachesOps as unknown as FamilyOps,
+  shardsOps as unknown as FamilyOps,
+  commentsOps as unknown as FamilyOps,
+  bookmarksOps as unknown as FamilyOps,
 ];
 
 /** A named operation with its family. */

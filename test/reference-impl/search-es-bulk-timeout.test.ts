@@ -1,0 +1,36 @@
+/**
+ * search.es bulk requests that outlast `bulk.requestTimeoutMs` are re-sent with backoff, not
+ * thrown as the client's TimeoutError (what broke the 1M-post load at the 10 s default): with a
+ * 1 ms timeout every attempt times out and the call ends with BulkIndexError naming the
+ * timeout after its rounds; with the default every post is searchable. On the shared
+ * Elasticsearch, namespace h2-to-<pid> (removed at the end).
+ */
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { BulkIndexError } from '../../reference-impl/search/types.js';
+import { EsPostSearch, esSearchPath } from '../../reference-impl/search/index.js';
+import { clientOf } from '../../reference-impl/path.js';
+import { testClients } from './env.js';
+import { dropEsPrefix } from '../service/env.js';
+
+const NS = `h2-to-${process.pid}`;
+after(() => dropEsPrefix(`${NS}-`));
+
+test('a bulk request past its timeout is re-sent, then named in BulkIndexError; a normal one indexes every post', async () => {
+  const c = await testClients(['elasticsearch'], 1);
+  try {
+    const es = clientOf(c, 'elasticsearch', esSearchPath.id);
+    const posts = Array.from({ length: 50 }, (_, i) => ({ id: i, author: 'u_1', title: `t ${i}`, content: 'words here', hashtags: [], likes: 0, created_at: 1_700_000_000 + i }));
+    const ok = new EsPostSearch(es, { namespace: NS });
+    await ok.setup();
+    const slow = new EsPostSearch(es, { namespace: NS, bulk: { requestTimeoutMs: 1, rounds: 2, waitMs: 10 } });
+    await assert.rejects(slow.indexPosts(posts), (e: unknown) => e instanceof BulkIndexError && /still timing out \(1 ms\) after 3 attempts/.test(e.message));
+    const r = await ok.indexPosts(posts);
+    assert.equal(r.indexed, 50);
+    assert.equal(r.rejected429, 0);
+    await ok.refresh();
+    assert.equal(await ok.count(), 50);
+  } finally {
+    await c.close();
+  }
+});
