@@ -167,6 +167,9 @@ export const viralLikeSpike: Scenario<O> = {
         verdict: held ? 'holds' : 'refuted',
       });
     }
+    // The same spike on the seed's own architecture (Redis → MongoDB async batch updates), flusher running.
+    const spikeClaim = claims.find((c) => c.id === 'likes.viral-spike-10k');
+    if (o.path === 'likes.batch-sync' && spikeClaim) claims.push({ ...spikeClaim, id: 'likes.batch-sync-spike-10k', claim: 'Handles viral spikes of 10K+ likes/s on Redis → MongoDB async batch updates', note: `flusher every ${o.flushMs} ms; likes lost across both stores: ${lost}` });
     // 000 · Likes System: "Throughput: 100K+/sec"
     claims.push(
       peakTarget >= 100_000
