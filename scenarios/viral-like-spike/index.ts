@@ -313,7 +313,7 @@ export const viralLikeSpike: Scenario<O> = {
             caption: 'Likes lost to the crash, by Redis persistence mode',
             columns: ['persistence', 'what the mode promises', 'acknowledged', 'stored after restart', 'lost', 'lost, % of acknowledged'],
             rows: [[mode ?? 'unchanged', promise, acknowledged, stored.likes, lost, acknowledged > 0 ? Math.round((lost / acknowledged) * 10000) / 100 : null]],
-            note: 'one run, one mode: run again with -o redisPersistence=none|rdb|aof-everysec|aof-always for the others (bench/likes-crash.ts runs all four)',
+            note: 'one run, one mode: run again with -o redisPersistence=none, rdb, aof-everysec or aof-always for the others (docs/faults.md gives all four, measured)',
           },
         ],
         charts: [],
