@@ -1,6 +1,7 @@
 /**
- * Benchmark: the like-counter paths side by side (every likes path of the registry:
- * likes.redis-counter, likes.redis-hash, likes.pg-direct) and a verdict on seed 000's "Atomic
+ * Benchmark: the like-counter paths side by side (every likes path of the registry: redis-counter,
+ * redis-hash, pg-direct, mongo-direct, batch-sync with its flusher running, hot-cold, per-user),
+ * likes.batch-sync's sync lag at 50% and 90% of its highest sustained rate, and a verdict on seed 000's "Atomic
  * increments (INCR post:123:likes) are 10x faster than DB writes" (Likes System; also
  * "High-volume likes overwhelm relational DBs").
  *
@@ -28,7 +29,11 @@ import { driveSearch, measureStep } from '../engine/capacity.js';
 import { CpuSampler, machineInfo } from '../engine/machine.js';
 import { runLoad, type LoadOutcome, type LoadPlan } from '../engine/run.js';
 import type { LikeCounter } from '../reference-impl/likes/index.js';
-import { getStoragePath, pathIdsOf, storesOf } from '../reference-impl/registry.js';
+import { getStoragePath, openStoragePath, pathIdsOf, storesOf } from '../reference-impl/registry.js';
+import type { BatchSyncLikes } from '../reference-impl/likes/batch-sync.js';
+import type { RedisClientType } from 'redis';
+import { BATCH_SYNC_LOG } from '../scenarios/viral-like-spike/options.js';
+import { readAckSamples, readFlushLog, syncLag } from '../scenarios/viral-like-spike/sync.js';
 import { CAPBENCH_VERSION } from '../scenarios/run.js';
 import { countSchema, resolveOptions } from '../scenarios/settings.js';
 import { viralLikeSpike } from '../scenarios/viral-like-spike/index.js';
@@ -211,6 +216,17 @@ async function withCounter<T>(ctx: Ctx, path: string, f: (c: LikeCounter) => Pro
   }
 }
 
+/** Open likes.batch-sync (setup done) and its Redis client, run `f`, close them. */
+async function withBatchSync<T>(ctx: Ctx, path: string, f: (c: BatchSyncLikes, redis: RedisClientType) => Promise<T>): Promise<T> {
+  const clients = await openStoreClients(ctx.targets.conns, storesOfPath(path), { pgPoolSize: 2 });
+  try {
+    const c = (await openStoragePath('likes', path, clients)) as BatchSyncLikes;
+    return await f(c, clients.redis as RedisClientType);
+  } finally {
+    await clients.close();
+  }
+}
+
 /** The step at a path's highest sustained rate (not superseded), or null. */
 const bestStep = (r: Pick<PathReport, 'steps' | 'bestOpsPerSec'>) => r.steps.find((x) => x.passed && !x.superseded && x.targetOpsPerSec === r.bestOpsPerSec) ?? null;
 
@@ -257,6 +273,28 @@ async function measurePath(ctx: Ctx, path: string): Promise<PathReport> {
     report.steps = found.steps;
     report.bestOpsPerSec = found.best;
     report.firstFailOpsPerSec = found.state.firstFail;
+  }
+  // likes.batch-sync: sync lag at 50% and 90% of the highest sustained rate, the flusher running (issue 8).
+  if (path === 'likes.batch-sync' && report.bestOpsPerSec !== null && !ctx.signal.aborted) {
+    report.syncLag = [];
+    for (const share of [0.5, 0.9]) {
+      const rate = Math.max(1, Math.round(report.bestOpsPerSec * share));
+      const lag = await withBatchSync(ctx, path, async (c, redis) => {
+        await redis.del([BATCH_SYNC_LOG.flushes, BATCH_SYNC_LOG.acks]);
+        const step = await runStep(ctx, path, options, rate, 'common', acked);
+        out(TABLE.row(step));
+        // Drain what the step left pending, logging these flushes too (as verify does).
+        for (;;) {
+          const r = await c.flushOnce();
+          if (r.batch === 0) break;
+          await redis.rPush(BATCH_SYNC_LOG.flushes, JSON.stringify(r));
+        }
+        const flushes = await readFlushLog(redis);
+        return { ...syncLag(await readAckSamples(redis), flushes), flushes: flushes.length };
+      });
+      report.syncLag.push({ share, rateOpsPerSec: rate, samples: lag.samples, p50Ms: lag.p50Ms, p99Ms: lag.p99Ms, maxMs: lag.maxMs, flushes: lag.flushes });
+      out(`likes.batch-sync sync lag at ${share * 100}% (${fmtInt(rate)} likes/s): p50 ${fmtMs(lag.p50Ms)}, p99 ${fmtMs(lag.p99Ms)}, max ${fmtMs(lag.maxMs)} (${lag.samples} sampled likes, ${lag.flushes} flushes)`);
+    }
   }
   const b = bestStep(report);
   report.serverCpuUsPerLikeAtBest = round1(cpuUsPerOp(b?.serverCpuPct ?? null, b?.achievedOpsPerSec ?? null));
@@ -372,6 +410,16 @@ async function main(argv: readonly string[]): Promise<number> {
       out(`  rule: ${verdict.rule}.`);
     } else {
       out(`claim "INCR is ~10x faster than DB writes": not measured (${interrupted() ? 'interrupted before both paths were measured' : `needs both ${CLAIM_PATHS.redis} and ${CLAIM_PATHS.db} in --paths`}).`);
+    }
+    // The same claim against MongoDB's $inc (likes.mongo-direct; FerretDB here), by the same rule.
+    const mongo = reports.find((r) => r.path === 'likes.mongo-direct');
+    if (redis && mongo) {
+      const v = judgeTenX(
+        { best: redis.bestOpsPerSec, firstFail: redis.firstFailOpsPerSec },
+        { best: mongo.bestOpsPerSec, firstFail: mongo.firstFailOpsPerSec },
+        { redis: redis.common?.serviceTimeMs.p50 ?? null, pg: mongo.common?.serviceTimeMs.p50 ?? null },
+      );
+      out(`claim "INCR is ~10x faster than DB writes" against likes.mongo-direct: ${v.verdict.toUpperCase()}: redis-counter ÷ mongo-direct = ${fmtRatio(v.throughputRatio)}; ${v.reason.replace(/pg-direct/g, 'mongo-direct')} (MongoDB is FerretDB here when it says so in the targets line).`);
     }
     const others = reports.flatMap((r) => [r.common, ...r.steps]).map((x) => x?.othersCpuPct ?? null).filter((x): x is number => x !== null);
     if (others.length) out(`machine load: other processes used ${Math.round(Math.min(...others))}-${fmtPct(Math.max(...others))} of a core across the steps (mean ${fmtPct(mean(others))}).`);

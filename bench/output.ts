@@ -219,6 +219,10 @@ export const PathReportSchema = z
     error: z.string().optional(),
     /** Server CPU per like at the highest sustained rate, µs. */
     serverCpuUsPerLikeAtBest: n,
+    /** likes.batch-sync: sync lag (ack in Redis until MongoDB shows it, ms) at shares of the highest sustained rate, flusher running. */
+    syncLag: z
+      .array(z.object({ share: z.number(), rateOpsPerSec: z.number(), samples: z.number().int(), p50Ms: n, p99Ms: n, maxMs: n, flushes: z.number().int() }).strict())
+      .optional(),
   })
   .strict();
 export type PathReport = z.infer<typeof PathReportSchema>;
