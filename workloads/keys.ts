@@ -22,6 +22,7 @@
  */
 import { z } from 'zod';
 import { mulberry32 } from '../engine/schedule.js';
+import { zipfian } from '../scenarios/common/zipf.js';
 
 /** Draws integers in [0, n). */
 export interface KeyChooser {
@@ -87,26 +88,8 @@ export function zipfianKeys(n: number, s: number, seed: number): KeyChooser {
       },
     };
   }
-  const cdf = new Float64Array(n);
-  let sum = 0;
-  for (let k = 0; k < n; k++) {
-    sum += 1 / Math.pow(k + 1, s);
-    cdf[k] = sum;
-  }
-  for (let k = 0; k < n; k++) cdf[k] = cdf[k]! / sum;
-  return {
-    next() {
-      const u = rand();
-      let lo = 0;
-      let hi = n - 1;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (cdf[mid]! < u) lo = mid + 1;
-        else hi = mid;
-      }
-      return lo;
-    },
-  };
+  // s >= 1: the inverse-CDF table the scenarios use (scenarios/common/zipf.ts), same seed, same draws.
+  return zipfian(n, s, seed);
 }
 
 /** Latest over [0, n): key n-1 the most popular, n-1-k with zipfian(s) weight of rank k. */
