@@ -21,8 +21,8 @@ import { openStoreClients } from '../../targets/clients.js';
 import type { WorkloadArgs } from '../types.js';
 import { bookmarkOperations, bookmarkStep, bookmarkablePosts, mixOf, type BookmarkOp, type BookmarksOptions } from './options.js';
 import { emptyTally, ensureLedger, writeLedger } from './ledger.js';
+import { mixPicker } from '../common/mix.js';
 
-const INV_PHI = (Math.sqrt(5) - 1) / 2;
 
 /** Per pair this thread touched: operations in flight, and the end state its acknowledged operations determine (undefined once undetermined). */
 interface PairState {
@@ -50,10 +50,7 @@ export async function createWorkload(args: WorkloadArgs<BookmarksOptions>, threa
   }
   const rand = mulberry32((args.seed * 7919 + thread.index) ^ 0x6b6d6b21);
   const mix = mixOf(o);
-  const cumulative = new Float64Array(mix.length);
-  mix.reduce((acc, m, i) => (cumulative[i] = acc + m.share), 0);
-  cumulative[mix.length - 1] = 1;
-  const mixOffset = rand();
+  const slice = mixPicker(mix, rand());
   const step = bookmarkStep(o);
   const nPosts = bookmarkablePosts(o);
   const myUsers = Math.max(1, Math.floor((o.users - 1 - thread.index) / thread.count) + 1);
@@ -110,13 +107,7 @@ export async function createWorkload(args: WorkloadArgs<BookmarksOptions>, threa
   const operations = bindOperations(bookmarkOperations(o), run);
   return {
     operations,
-    pick(seq) {
-      const x = mixOffset + seq * INV_PHI;
-      const u = x - Math.floor(x);
-      let i = 0;
-      while (u >= cumulative[i]!) i++;
-      return operations[i]!;
-    },
+    pick: (seq) => operations[slice(seq)]!,
     async close() {
       tally.unsettled += pending;
       const determined: { userId: number; postId: number; expected: 0 | 1 }[] = [];

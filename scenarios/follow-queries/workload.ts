@@ -38,6 +38,7 @@ import { ServiceClient, followsOverHttp, type FollowOps } from '../../service/cl
 import { GraphModel } from './graph.js';
 import { followOperations, mixOf, openPgFollows, type FollowOp, type FollowQueriesOptions } from './options.js';
 import { emptyTally, ensureTallyTable, writeTally } from './tally.js';
+import { mixPicker } from '../common/mix.js';
 
 /**
  * Create this thread's workload (called by the engine, in the thread). Opens a pool of
@@ -71,11 +72,8 @@ export async function createWorkload(args: WorkloadArgs<FollowQueriesOptions>, t
   const n = o.users;
   const races = model.races;
   const mix = mixOf(o);
-  const cumulative = new Float64Array(mix.length);
-  mix.reduce((acc, m, i) => (cumulative[i] = acc + m.share), 0);
-  cumulative[mix.length - 1] = 1; // no gap from rounding at the top
   const rand = mulberry32((args.seed * 7919 + thread.index) ^ 0x2545f491);
-  const mixOffset = rand();
+  const slice = mixPicker(mix, rand());
   const zipf = () => model.zipf.draw(rand());
   const uniform = () => Math.floor(rand() * n);
   const page = { limit: o.pageSize };
@@ -192,13 +190,7 @@ export async function createWorkload(args: WorkloadArgs<FollowQueriesOptions>, t
 
   return {
     operations,
-    pick(seq) {
-      const x = mixOffset + seq * INV_PHI;
-      const u = x - Math.floor(x);
-      let i = 0;
-      while (u >= cumulative[i]!) i++;
-      return operations[i]!;
-    },
+    pick: (seq) => operations[slice(seq)]!,
     async close() {
       tally.unsettled += pending;
       tally.raceUncertain += racePending;
@@ -212,5 +204,3 @@ export async function createWorkload(args: WorkloadArgs<FollowQueriesOptions>, t
 
 function noop(): void {}
 
-/** 1/φ = φ - 1: the step of the golden-ratio sequence that picks the mix. */
-const INV_PHI = (Math.sqrt(5) - 1) / 2;

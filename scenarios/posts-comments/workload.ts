@@ -23,8 +23,8 @@ import { clientOf } from '../../reference-impl/path.js';
 import { openStoreClients } from '../../targets/clients.js';
 import type { WorkloadArgs } from '../types.js';
 import { markdownBody, mediaOf, mixOf, postsCommentsOperations, type PostsCommentsOp, type PostsCommentsOptions } from './options.js';
+import { mixPicker } from '../common/mix.js';
 
-const INV_PHI = (Math.sqrt(5) - 1) / 2;
 /** First comment id of the run (seeded comments are 0..n-1). */
 export const RUN_COMMENT_BASE = 1_000_000;
 
@@ -62,10 +62,7 @@ export async function createWorkload(args: WorkloadArgs<PostsCommentsOptions>, t
   const ledgerCol = clientOf(clients, 'mongodb', mongoPostsPath.id).db(o.database).collection<PostsCommentsLedger>('posts_comments_ledger');
   const rand = mulberry32((args.seed * 7919 + thread.index) ^ 0x706f7374);
   const mix = mixOf(o);
-  const cumulative = new Float64Array(mix.length);
-  mix.reduce((acc, m, i) => (cumulative[i] = acc + m.share), 0);
-  cumulative[mix.length - 1] = 1;
-  const mixOffset = rand();
+  const slice = mixPicker(mix, rand());
   const T = thread.count;
   let nextPost = 0;
   let nextComment = 0;
@@ -161,13 +158,7 @@ export async function createWorkload(args: WorkloadArgs<PostsCommentsOptions>, t
   const operations = bindOperations(ops, run);
   return {
     operations,
-    pick(seq) {
-      const x = mixOffset + seq * INV_PHI;
-      const u = x - Math.floor(x);
-      let i = 0;
-      while (u >= cumulative[i]!) i++;
-      return operations[i]!;
-    },
+    pick: (seq) => operations[slice(seq)]!,
     async close() {
       ledger.postsUncertain.push(...inFlightPosts);
       ledger.commentsUncertain += commentsInFlight;
