@@ -27,7 +27,7 @@ export function createProgress(opts: { quiet: boolean; tty: boolean }): Progress
         if (p.elapsedS - last < 5) return;
         last = p.elapsedS;
         process.stderr.write(
-          `  ${p.elapsedS.toFixed(0)}/${p.totalS.toFixed(0)} s  target ${fmtRateCompact(p.targetRate)} ops/s  done ${fmtRateCompact(p.lastSecondOps)} ops/s  p99 ${p.lastSecondP99Ms ?? '—'} ms  errors ${p.errors}  in-flight ${p.inFlight}\n`,
+          `  ${p.elapsedS.toFixed(0)}/${p.totalS.toFixed(0)} s  target ${fmtRateCompact(p.targetRate)} ops/s  last second: ${fmtRateCompact(p.lastSecondOps)} ops/s, p99 ${p.lastSecondP99Ms ?? '—'} ms  errors ${p.errors}  in-flight ${p.inFlight}\n`,
         );
       },
       stop() {},
@@ -35,7 +35,7 @@ export function createProgress(opts: { quiet: boolean; tty: boolean }): Progress
   }
   const bar = new cliProgress.SingleBar(
     {
-      format: ' {bar} {elapsed}/{totalS} s | target {target} ops/s | done {done} ops/s | p99 {p99} ms | errors {errors} | in-flight {inflight}',
+      format: ' {bar} {elapsed}/{totalS} s | target {target} ops/s | last second: {done} ops/s, p99 {p99} ms | errors {errors} | in-flight {inflight}',
       hideCursor: true,
       clearOnComplete: false,
       stream: process.stderr,

@@ -330,6 +330,8 @@ export const RunResultSchema = z.object({
     workers: z.number().int().positive(),
     /** In-flight cap for open loop; operations past it wait (their latency still counts from the intended start). */
     maxInFlight: z.number().int().positive(),
+    /** Open loop: how the threads waited for arrivals (engine/runner.ts Pacing); absent in older results and for other engines. */
+    pacing: z.enum(['spin', 'batch']).optional(),
   }),
   rate: z.object({
     /** Mean intended arrival rate over the measured phase, ops/s (null in closed loop). */

@@ -144,20 +144,26 @@ export class Aggregator {
     }
   }
 
-  /** The newest summarised second, for live progress. */
-  latestSecond(): SeriesPoint | undefined {
-    let best: number | undefined;
-    for (const k of this.closed.keys()) if (best === undefined || k > best) best = k;
-    return best === undefined ? undefined : this.closed.get(best)!.all;
-  }
-
-  /** Live view of the seconds not yet summarised: completions and errors. */
-  openCounts(): { sec: number; completed: number; errors: number }[] {
-    return [...this.open.entries()].map(([sec, row]) => ({
-      sec,
-      completed: row.reduce((a, c) => a + c.completed, 0),
-      errors: row.reduce((a, c) => a + c.errors, 0),
-    }));
+  /**
+   * One second's completions, errors and p99 latency (ms; null under 100 samples), all
+   * operations together, as received so far: for the live view of the second that just ended.
+   */
+  secondFigures(sec: number): { completed: number; errors: number; p99Ms: number | null } | undefined {
+    const done = this.closed.get(sec);
+    if (done) return { completed: done.all.completedOps, errors: done.all.errors, p99Ms: done.all.latencyMs.p99 };
+    const row = this.open.get(sec);
+    if (!row) return undefined;
+    const lat = newHistogram();
+    let completed = 0;
+    let errors = 0;
+    for (const c of row) {
+      lat.add(c.latency);
+      completed += c.completed;
+      errors += c.errors;
+    }
+    const p99Ms = percentilesMs(lat).p99;
+    lat.destroy();
+    return { completed, errors, p99Ms };
   }
 
   /** Whole-run series for all operations together, sorted by t; gaps filled with empty seconds. */

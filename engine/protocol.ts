@@ -1,6 +1,6 @@
 /** Messages between the parent (engine/run.ts) and worker threads (engine/worker.ts). */
 import type { Stage } from '../core/results.js';
-import type { ThreadSummary, ThreadTick } from './runner.js';
+import type { Pacing, ThreadSummary, ThreadTick } from './runner.js';
 import type { Arrival } from './schedule.js';
 import type { OperationSpec, Workload } from './types.js';
 
@@ -29,6 +29,25 @@ export interface LoadPlan {
   opTimeoutS: number;
   /** Seed for Poisson arrivals and for workloads that draw random keys. */
   seed: number;
+  /**
+   * Open loop: how threads wait for arrivals (runner.ts Pacing); 'auto' (the default) lets
+   * resolvePacing() choose from the worker count and the machine's cores.
+   */
+  pacing?: PacingChoice;
+}
+
+/** A pacing a user may ask for: one of runner.ts's, or 'auto'. */
+export type PacingChoice = 'auto' | Pacing;
+
+/**
+ * The pacing a thread uses. 'auto': spin while the worker threads leave a core free for
+ * everything else on the machine (workers < cores: one thread on two cores keeps the other for
+ * the server it drives), else batch, so that threads never spin each other (and the server)
+ * off the cores — with two workers on two cores, spinning threads halved capacity (issue 7).
+ */
+export function resolvePacing(choice: PacingChoice | undefined, workers: number, cores: number): Pacing {
+  if (choice === 'spin' || choice === 'batch') return choice;
+  return workers < cores ? 'spin' : 'batch';
 }
 
 export interface ThreadInit {

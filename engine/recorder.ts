@@ -3,8 +3,14 @@
  * (latency, coordinated-omission corrected), from its send (service time), and how late it
  * was sent (schedule lag). Everything is kept in HDR histograms; once a second the recorder
  * hands the parent the deltas of the seconds that changed, encoded for exact merging.
+ *
+ * Cost per operation (the hot path, issue 7): three counts increments (engine/counts.ts) —
+ * latency and service time into the current second's counts, schedule lag into the run's —
+ * and no allocation. The run's latency and service-time totals are not recorded per
+ * operation: each finished second is added into them once (an exact merge, the same counts).
  */
-import { newHistogram, recordNs, encodeHistogram, type Histogram } from './histogram.js';
+import { newHistogram, encodeHistogram, type Histogram } from './histogram.js';
+import { HdrCounts } from './counts.js';
 
 /** One second (by completion time) of one operation, as sent from a thread to the parent. */
 export interface SecondDelta {
@@ -33,14 +39,20 @@ export interface OpTotals {
   lag: string;
 }
 
+/**
+ * One second of one operation, warmup or measured operations apart (they merge differently).
+ * Reused from second to second: `sec` is -1 while it holds nothing.
+ */
 interface SecondBucket {
   sec: number;
   completed: number;
   notFound: number;
   errors: Record<string, number>;
-  latency: Histogram;
-  service: Histogram;
+  latency: HdrCounts;
+  service: HdrCounts;
 }
+
+const emptyBucket = (): SecondBucket => ({ sec: -1, completed: 0, notFound: 0, errors: {}, latency: new HdrCounts(), service: new HdrCounts() });
 
 interface OpState {
   count: number;
@@ -49,16 +61,20 @@ interface OpState {
   errors: Record<string, number>;
   warmupCount: number;
   warmupOk: number;
+  /** Measured (post-warmup) totals: latency and service time get whole seconds added, lag each operation. */
   latency: Histogram;
   service: Histogram;
-  lag: Histogram;
-  cur: SecondBucket | undefined;
+  lag: HdrCounts;
+  /** The current second's measured operations, and its warmup operations. */
+  cur: SecondBucket;
+  curWarmup: SecondBucket;
   pending: SecondDelta[];
 }
 
 /**
  * Records operations of one thread. `warmupNs`: operations intended to start before it are
- * counted apart and left out of the totals (Rally's warmup tagging).
+ * counted apart and left out of the totals (Rally's warmup tagging); they still show in the
+ * per-second series.
  */
 export class Recorder {
   private readonly ops: OpState[];
@@ -73,8 +89,9 @@ export class Recorder {
       warmupOk: 0,
       latency: newHistogram(),
       service: newHistogram(),
-      lag: newHistogram(),
-      cur: undefined,
+      lag: new HdrCounts(),
+      cur: emptyBucket(),
+      curWarmup: emptyBucket(),
       pending: [],
     }));
   }
@@ -86,46 +103,58 @@ export class Recorder {
   record(op: number, intendedNs: number, sentNs: number, endNs: number, status: string): void {
     const s = this.ops[op]!;
     const sec = Math.floor(endNs / 1e9);
-    let b = s.cur;
-    if (b === undefined || b.sec !== sec) {
-      if (b !== undefined) s.pending.push(this.flush(op, b));
-      b = s.cur = { sec, completed: 0, notFound: 0, errors: {}, latency: newHistogram(), service: newHistogram() };
+    const warmup = intendedNs < this.warmupNs;
+    const b = warmup ? s.curWarmup : s.cur;
+    if (b.sec !== sec) {
+      if (b.sec !== -1) s.pending.push(this.flush(op, b, warmup));
+      b.sec = sec;
     }
-    const latencyNs = endNs - intendedNs;
-    const serviceNs = endNs - sentNs;
     b.completed++;
-    recordNs(b.latency, latencyNs);
-    recordNs(b.service, serviceNs);
-    const isError = status !== 'ok' && status !== 'not_found';
-    if (status === 'not_found') b.notFound++;
-    else if (isError) b.errors[status] = (b.errors[status] ?? 0) + 1;
-
-    if (intendedNs < this.warmupNs) {
+    b.latency.recordNs(endNs - intendedNs);
+    b.service.recordNs(endNs - sentNs);
+    if (status === 'ok') {
+      if (warmup) s.warmupOk++;
+      else s.ok++;
+    } else if (status === 'not_found') {
+      b.notFound++;
+      if (!warmup) s.notFound++;
+    } else {
+      b.errors[status] = (b.errors[status] ?? 0) + 1;
+      if (!warmup) s.errors[status] = (s.errors[status] ?? 0) + 1;
+    }
+    if (warmup) {
       s.warmupCount++;
-      if (status === 'ok') s.warmupOk++;
       return;
     }
     s.count++;
-    if (status === 'ok') s.ok++;
-    else if (status === 'not_found') s.notFound++;
-    else s.errors[status] = (s.errors[status] ?? 0) + 1;
-    recordNs(s.latency, latencyNs);
-    recordNs(s.service, serviceNs);
-    recordNs(s.lag, sentNs - intendedNs);
+    s.lag.recordNs(sentNs - intendedNs);
   }
 
-  private flush(op: number, b: SecondBucket): SecondDelta {
+  /**
+   * Close a second: a measured one is added into the run's totals; both are encoded for the
+   * parent. The bucket is emptied for the next second.
+   */
+  private flush(op: number, b: SecondBucket, warmup: boolean): SecondDelta {
+    if (!warmup) {
+      const s = this.ops[op]!;
+      b.latency.addInto(s.latency);
+      b.service.addInto(s.service);
+    }
     const d: SecondDelta = {
       sec: b.sec,
       op,
       completed: b.completed,
       errors: b.errors,
       notFound: b.notFound,
-      latency: encodeHistogram(b.latency),
-      service: encodeHistogram(b.service),
+      latency: encodeCounts(b.latency),
+      service: encodeCounts(b.service),
     };
-    b.latency.destroy();
-    b.service.destroy();
+    b.latency.clear();
+    b.service.clear();
+    b.sec = -1;
+    b.completed = 0;
+    b.notFound = 0;
+    b.errors = {};
     return d;
   }
 
@@ -138,15 +167,16 @@ export class Recorder {
     this.ops.forEach((s, op) => {
       out.push(...s.pending);
       s.pending = [];
-      if (s.cur !== undefined && (all || s.cur.sec < nowSec)) {
-        out.push(this.flush(op, s.cur));
-        s.cur = undefined;
-      }
+      if (s.curWarmup.sec !== -1 && (all || s.curWarmup.sec < nowSec)) out.push(this.flush(op, s.curWarmup, true));
+      if (s.cur.sec !== -1 && (all || s.cur.sec < nowSec)) out.push(this.flush(op, s.cur, false));
     });
     return out;
   }
 
-  /** Whole-run totals per operation, encoded. */
+  /**
+   * Whole-run totals per operation, encoded. Call after drain(…, true): a second still open
+   * is not in the latency and service-time totals yet.
+   */
   totals(): OpTotals[] {
     return this.ops.map((s, op) => ({
       op,
@@ -158,7 +188,17 @@ export class Recorder {
       warmupOk: s.warmupOk,
       latency: encodeHistogram(s.latency),
       service: encodeHistogram(s.service),
-      lag: encodeHistogram(s.lag),
+      lag: encodeCounts(s.lag),
     }));
   }
+}
+
+/** Encode counts as histogram.ts encodeHistogram() would encode the same values recorded one by one. */
+function encodeCounts(c: HdrCounts): string {
+  if (c.total === 0) return '';
+  const h = newHistogram();
+  c.addInto(h);
+  const b64 = encodeHistogram(h);
+  h.destroy();
+  return b64;
 }

@@ -4,15 +4,16 @@
  * itself, and returns the measured part of a RunResult.
  */
 import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { CapbenchError } from '../core/errors.js';
 import { fmtFigure as fmt, round1 } from '../core/format.js';
 import type { OperationResult, RunResult, SeriesPoint } from '../core/results.js';
 import { Aggregator } from './aggregator.js';
 import { CpuSampler } from './machine.js';
-import { runThread, type ThreadSummary, type ThreadTick } from './runner.js';
+import { msToNextSecond, runThread, TICK_AFTER_MS, type ThreadSummary, type ThreadTick } from './runner.js';
 import { ArrivalSchedule, totalDurationS } from './schedule.js';
-import { loadWorkload, specsOf, type LoadPlan, type ThreadInit, type ToParent, type WorkloadRef } from './protocol.js';
+import { loadWorkload, resolvePacing, specsOf, type LoadPlan, type ThreadInit, type ToParent, type WorkloadRef } from './protocol.js';
 import { describeOperations, sameOperations, type OperationSpec } from './types.js';
 import { percentilesMs, newHistogram, mergeEncoded } from './histogram.js';
 
@@ -24,8 +25,9 @@ export interface LoadProgress {
   totalS: number;
   /** Intended arrival rate right now, ops/s (null in closed loop). */
   targetRate: number | null;
-  /** Operations completed in the last full second. */
+  /** Operations completed in the last full second (the one that just ended). */
   lastSecondOps: number;
+  /** p99 latency of the last full second, ms (null under 100 samples). */
   lastSecondP99Ms: number | null;
   errors: number;
   inFlight: number;
@@ -61,6 +63,9 @@ export interface RunLoadOptions {
   onErrors?: (sec: number, errors: Record<string, number>) => void;
 }
 
+/** How long after each whole second of the run clock the live view updates, ms (threads report at TICK_AFTER_MS). */
+const PROGRESS_AFTER_MS = TICK_AFTER_MS + 130;
+
 /** Shortfall beyond which a run is flagged: achieved below 95% of the target rate. */
 export const SHORTFALL_FLAG = 0.95;
 
@@ -84,6 +89,7 @@ export async function runLoad(ref: WorkloadRef, plan: LoadPlan, opts: RunLoadOpt
     }
   };
   const cpu = new CpuSampler();
+  const pacing = resolvePacing(plan.pacing, Math.max(1, plan.workers), availableParallelism());
   const summaries: ThreadSummary[] = [];
   const ticks = new Map<number, ThreadTick>();
   const startedAt = new Date();
@@ -100,25 +106,34 @@ export async function runLoad(ref: WorkloadRef, plan: LoadPlan, opts: RunLoadOpt
   };
 
   let startEpochMs = 0;
-  const progressTimer = setInterval(() => {
-    if (startEpochMs === 0 || !agg) return;
+  // The live view runs on the run clock too: PROGRESS_AFTER_MS past each whole second, when
+  // every thread has sent the second that just ended (runner.ts TICK_AFTER_MS), it shows that
+  // second's completions and p99 — the same figures the report's series gives for it.
+  let progressTimer: NodeJS.Timeout | undefined;
+  const progress = () => {
+    const nowEpochMs = performance.timeOrigin + performance.now();
+    if (startEpochMs === 0 || !agg) {
+      progressTimer = setTimeout(progress, 100);
+      return;
+    }
     cpu.sample();
-    const elapsedS = (performance.timeOrigin + performance.now() - startEpochMs) / 1000;
+    const elapsedS = (nowEpochMs - startEpochMs) / 1000;
+    const lastFull = Math.floor(elapsedS) - 1;
+    const second = lastFull >= 0 ? agg.secondFigures(lastFull) : undefined;
     agg.settle(Math.floor(elapsedS));
-    const last = agg.latestSecond();
-    const open = agg.openCounts().sort((a, b) => b.sec - a.sec);
-    const recent = open.find((o) => o.sec === Math.floor(elapsedS) - 1);
     opts.onProgress?.({
       elapsedS,
       totalS: durationS,
       targetRate: fullSchedule ? fullSchedule.rateAt(elapsedS) : null,
-      lastSecondOps: recent?.completed ?? last?.completedOps ?? 0,
-      lastSecondP99Ms: last?.latencyMs.p99 ?? null,
+      lastSecondOps: second?.completed ?? 0,
+      lastSecondP99Ms: second?.p99Ms ?? null,
       errors: errorsSoFar,
       inFlight: [...ticks.values()].reduce((a, t) => a + t.inFlight, 0),
       started: [...ticks.values()].reduce((a, t) => a + t.started, 0),
     });
-  }, 1000);
+    progressTimer = setTimeout(progress, msToNextSecond(performance.timeOrigin + performance.now() - startEpochMs) + PROGRESS_AFTER_MS);
+  };
+  progressTimer = setTimeout(progress, 100);
 
   try {
     if (plan.workers <= 1) {
@@ -128,7 +143,7 @@ export async function runLoad(ref: WorkloadRef, plan: LoadPlan, opts: RunLoadOpt
         startEpochMs = performance.timeOrigin + performance.now() + 20;
         opts.onStart?.(startEpochMs);
         const schedule = fullSchedule ? new ArrivalSchedule(plan.stages, plan.arrival, 1, 0, plan.seed) : undefined;
-        summaries.push(await runThread(workload, { ...plan, schedule, startEpochMs }, (t) => onTick(0, t), opts.signal));
+        summaries.push(await runThread(workload, { ...plan, schedule, startEpochMs, pacing },  (t) => onTick(0, t), opts.signal));
       } finally {
         await workload.close().catch(() => undefined);
       }
@@ -190,7 +205,7 @@ export async function runLoad(ref: WorkloadRef, plan: LoadPlan, opts: RunLoadOpt
       opts.signal?.removeEventListener('abort', abortAll);
     }
   } finally {
-    clearInterval(progressTimer);
+    clearTimeout(progressTimer);
   }
   if (opts.signal?.aborted) abortReason = abortReason ?? String(opts.signal.reason ?? 'interrupted');
 
@@ -289,6 +304,7 @@ export async function runLoad(ref: WorkloadRef, plan: LoadPlan, opts: RunLoadOpt
       concurrency: plan.concurrency,
       workers: plan.workers,
       maxInFlight: plan.maxInFlight,
+      ...(plan.loop === 'open' ? { pacing } : {}),
     },
     startedAt: startedAt.toISOString(),
     endedAt: endedAt.toISOString(),

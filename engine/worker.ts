@@ -5,7 +5,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { runThread, type ThreadPlan } from './runner.js';
 import { ArrivalSchedule } from './schedule.js';
-import { loadWorkload, specsOf, type ThreadInit, type ToParent, type ToWorker } from './protocol.js';
+import { availableParallelism } from 'node:os';
+import { loadWorkload, resolvePacing, specsOf, type ThreadInit, type ToParent, type ToWorker } from './protocol.js';
 
 const init = workerData as ThreadInit;
 const port = parentPort!;
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
   const plan: ThreadPlan = {
     ...p,
     startEpochMs,
+    pacing: resolvePacing(p.pacing, init.count, availableParallelism()),
     schedule: p.loop === 'open' ? new ArrivalSchedule(p.stages, p.arrival, 1 / init.count, init.index / init.count, p.seed + init.index) : undefined,
     concurrency: p.concurrency === undefined ? undefined : Math.max(1, Math.round(p.concurrency / init.count)),
   };

@@ -147,6 +147,7 @@ export async function runScenario(req: RunRequest): Promise<RunResult> {
         warmupS: s.warmupS,
         workers: s.workers,
         maxInFlight: s.maxInFlight,
+        pacing: s.pacing,
         concurrency: s.concurrency,
         durationS: s.durationS,
         graceS: 2,

@@ -9,6 +9,7 @@
  * "mine.yaml: workers", "CAPBENCH_WORKERS"). `capbench run`, the benches and later commands
  * (capacity, serve, ...) all resolve their settings here.
  */
+import type { PacingChoice } from '../engine/protocol.js';
 import { z } from 'zod';
 import { UsageError } from '../core/errors.js';
 import type { Stage } from '../core/results.js';
@@ -107,6 +108,8 @@ export const RunSettingsLayer = z
     workers: count(1).max(64, { error: 'at most 64 worker threads' }).optional(),
     /** Open loop: most operations in flight; later arrivals wait and their wait counts. */
     maxInFlight: count(1).optional(),
+    /** Open loop: how threads wait for arrivals: spin (precise, a busy core), batch (timers, idle time given back) or auto (engine/protocol.ts resolvePacing). */
+    pacing: z.enum(['auto', 'spin', 'batch'], { error: 'use auto, spin or batch' }).optional(),
     /** An operation running longer is counted as a timeout, s. */
     opTimeout: durationSchema().optional(),
     /** Seed for key choice and Poisson arrivals. */
@@ -139,6 +142,7 @@ export const SETTINGS_ENV = {
   maxInFlight: 'CAPBENCH_MAX_IN_FLIGHT',
   opTimeout: 'CAPBENCH_OP_TIMEOUT',
   arrival: 'CAPBENCH_ARRIVAL',
+  pacing: 'CAPBENCH_PACING',
 } as const satisfies Partial<Record<keyof RunSettingsLayerInput, string>>;
 
 /** Where a layer came from, for error lines: flags, a scenario file (its path), or the environment. */
@@ -234,6 +238,8 @@ export interface RunSettings {
   warmupS: number;
   workers: number;
   maxInFlight: number;
+  /** Open loop: how threads wait for arrivals ('auto' resolves per run in engine/protocol.ts). */
+  pacing: PacingChoice;
   opTimeoutS: number;
   seed: number;
   thresholds: Threshold[];
@@ -353,6 +359,7 @@ export function resolveRunSettings(scenario: AnyScenario, layers: SettingsLayers
     warmupS,
     workers: first('workers') ?? HARNESS_DEFAULTS.workers,
     maxInFlight,
+    pacing: first('pacing') ?? 'auto',
     opTimeoutS: first('opTimeout') ?? HARNESS_DEFAULTS.opTimeoutS,
     seed: first('seed') ?? HARNESS_DEFAULTS.seed,
     thresholds,

@@ -40,6 +40,7 @@ export interface RunFlags extends StoreUrlFlags {
   concurrency?: string;
   workers?: string;
   maxInFlight?: string;
+  pacing?: string;
   opTimeout?: string;
   seed?: string;
   threshold?: string[];
@@ -98,6 +99,7 @@ export function flagsLayer(flags: RunFlags): RunSettingsLayerValue {
     concurrency: flags.concurrency,
     workers: flags.workers,
     maxInFlight: flags.maxInFlight,
+    pacing: flags.pacing,
     opTimeout: flags.opTimeout,
     seed: flags.seed,
     thresholds: flags.threshold,
@@ -209,6 +211,7 @@ export function registerRunCommand(program: Command): void {
     .option('--concurrency <n>', 'closed loop: operations in flight')
     .option('--workers <n>', 'worker threads generating load (default 1)')
     .option('--max-in-flight <n>', 'open loop: most operations in flight; later arrivals wait (default 10000)')
+    .option('--pacing <kind>', 'open loop: how threads wait for arrivals: spin (precise send times, a busy core), batch (timers; idle time given back) or auto (default: spin while the threads leave a core free)')
     .option('--op-timeout <d>', 'an operation running longer is counted as a timeout (default 10s)')
     .option('--seed <n>', 'seed for key choice and Poisson arrivals (default 1)')
     .option('--threshold <expr...>', 'pass/fail condition, repeatable, e.g. like:p99<5ms (replaces the defaults)')

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { newHistogram, encodeHistogram, mergeEncoded, percentilesMs, recordNs } from '../../engine/histogram.js';
+import { newHistogram, encodeHistogram, decodeHistogram, mergeEncoded, percentilesMs, recordNs } from '../../engine/histogram.js';
+import { HdrCounts } from '../../engine/counts.js';
 
 test('merging encoded histograms is exact: same counts and percentiles as one histogram of all values', () => {
   const all = newHistogram();
@@ -30,4 +31,36 @@ test('percentiles are hidden when the sample is too small', () => {
   const empty = percentilesMs(newHistogram());
   assert.equal(empty.p50, null);
   assert.equal(empty.count, 0);
+});
+
+test('the hot path counts (engine/counts.ts) give the same histogram as recording each value into hdr-histogram-js', () => {
+  const direct = newHistogram();
+  const counts = new HdrCounts();
+  let x = 987654321;
+  const values: number[] = [0, 1, 499, 500, 1499, 2_047_000, 2_048_000, 2_049_499, 1e9, 119_999_999_000, 500e9];
+  for (let i = 0; i < 50_000; i++) {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    // ns from 0.3 µs to ~20 s on a log scale, so that every bucket range is hit.
+    values.push(Math.round(300 * Math.exp((x / 2147483648) * 18)));
+  }
+  for (const ns of values) {
+    recordNs(direct, ns);
+    counts.recordNs(ns);
+  }
+  const poured = newHistogram();
+  counts.addInto(poured);
+  assert.equal(counts.total, values.length);
+  assert.equal(poured.totalCount, direct.totalCount);
+  for (const q of [0.1, 1, 10, 25, 50, 75, 90, 99, 99.9, 99.99, 100]) assert.equal(poured.getValueAtPercentile(q), direct.getValueAtPercentile(q), `p${q}`);
+  // Bucket for bucket: the encodings of the two decode to the same counts.
+  const a = decodeHistogram(encodeHistogram(poured));
+  const b = decodeHistogram(encodeHistogram(direct));
+  assert.deepEqual(percentilesMs(a), percentilesMs(b));
+  assert.equal(a.outputPercentileDistribution(), b.outputPercentileDistribution());
+  // Cleared counts start over.
+  counts.clear();
+  assert.equal(counts.total, 0);
+  const empty = newHistogram();
+  counts.addInto(empty);
+  assert.equal(empty.totalCount, 0);
 });

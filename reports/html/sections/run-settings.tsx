@@ -28,6 +28,7 @@ export function RunSettings({ r }: { r: RunResult }) {
         <dd>
           {fmtInt(s.workers)} worker threads · in-flight cap {fmtInt(s.maxInFlight)} ops
           {s.concurrency !== undefined && ` · concurrency ${fmtInt(s.concurrency)}`}
+          {s.pacing !== undefined && ` · ${s.pacing === 'spin' ? 'spin pacing (send times within µs; a busy core while waiting)' : 'batch pacing (timers, ~1 ms resolution; lateness counts in latency)'}`}
         </dd>
         <dt>Rate</dt>
         <dd>
