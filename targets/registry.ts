@@ -85,7 +85,7 @@ export function resolveConnection(store: StoreName, urlFlag?: string, env: NodeJ
 }
 
 /** Stores whose local server honours CAPBENCH_PORT_OFFSET (the others keep their default port). */
-export const PORT_OFFSET_STORES: readonly StoreName[] = ['redis', 'postgres'];
+export const PORT_OFFSET_STORES: readonly StoreName[] = ['redis', 'postgres', 'mongodb'];
 
 /**
  * The default URL of a store's local server: its defaultUrl with the port shifted by

@@ -20,12 +20,13 @@ import path from 'node:path';
 import type { LocalService, ServiceContext, ServiceStatus } from '../../core/target.js';
 import { buildGoProgram, goBinPath, isGoProgramBuilt, type GoProgram } from '../local/gobuild.js';
 import { ensureDir, localServerStart, localServerStatus, localServerStop, serviceLayout, spawnDetached, type LocalServerSpec } from '../local/index.js';
+import { portOffset, shiftUrlPort } from '../local/paths.js';
 import { ferretdbProduct, probeMongo } from './probe.js';
 import { MONGODB_DEFAULT_URL, parseMongoUrl } from './url.js';
 
 /** Loopback address of the local FerretDB. */
 export const MONGODB_LOCAL_HOST = '127.0.0.1';
-/** Port of the local FerretDB (MongoDB's usual port). */
+/** Port of the local FerretDB (MongoDB's usual port; plus CAPBENCH_PORT_OFFSET, targets/local/paths.ts). */
 export const MONGODB_LOCAL_PORT = 27017;
 /** FerretDB's Go module. */
 export const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
@@ -85,12 +86,14 @@ export function ferretdbArgs(dataDir: string, stateDir: string, port = MONGODB_L
 
 function spec(ctx: ServiceContext): LocalServerSpec {
   const layout = serviceLayout(ctx, 'mongodb');
-  const conn = parseMongoUrl(MONGODB_DEFAULT_URL);
+  // CAPBENCH_PORT_OFFSET moves it with Redis and PostgreSQL (a private set of servers, docs/faults.md).
+  const port = MONGODB_LOCAL_PORT + portOffset();
+  const conn = parseMongoUrl(shiftUrlPort(MONGODB_DEFAULT_URL, MONGODB_LOCAL_PORT, port - MONGODB_LOCAL_PORT));
   return {
     store: 'mongodb',
     product: 'FerretDB',
     host: MONGODB_LOCAL_HOST,
-    port: MONGODB_LOCAL_PORT,
+    port,
     layout,
     probe: (timeoutMs) => probeMongo(conn, timeoutMs),
     installed: async () => isGoProgramBuilt(ctx, FERRETDB_PROGRAM),
@@ -103,7 +106,7 @@ function spec(ctx: ServiceContext): LocalServerSpec {
       return spawnDetached({
         store: 'mongodb',
         command: ferretdbBinary(ctx),
-        args: ferretdbArgs(layout.dataDir, fstate),
+        args: ferretdbArgs(layout.dataDir, fstate, port),
         logPath: layout.logPath,
         pidPath: layout.pidPath,
         cwd: layout.dir,
