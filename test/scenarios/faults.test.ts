@@ -260,6 +260,35 @@ function skipExternal(t: { skip(message?: string): void }, stderr: string): bool
 }
 
 describe('faults on the suite\'s own Elasticsearch and Cassandra', { concurrency: false }, () => {
+  test('likes.per-user (Cassandra) under a kill -9 and a restart: the run ends, the restart is timed, no acknowledged like lost', { timeout: 300_000 }, async (t) => {
+    const out = await mkdtemp(join(tmpdir(), 'capbench-fault-cassandra-kill-'));
+    // Cassandra takes ~20-30 s to come back on 2 cores: the run lasts long enough to see it answer.
+    const r = await capbench(['run', 'viral-like-spike', '--path', 'likes.per-user', '-o', 'posts=500', '--rate', '50', '--duration', '60s', '--warmup', '1s', '--op-timeout', '3s', '--threshold', 'like:p99<60s', '--fault', 'cassandra:kill@3s', '--fault', 'cassandra:restart@4s', '--out', out, '-q']);
+    if (skipExternal(t, r.stderr)) return;
+    const res = await results(out);
+    const [kill, restart] = res.faults!;
+    assert.deepEqual(kill!.actions.map((a) => [a.what, a.ok]), [['SIGKILL', true]], r.stderr);
+    assert.ok(restart!.actions.some((a) => a.ok && /answers again/.test(a.what)), JSON.stringify(restart!.actions));
+    assert.ok(kill!.opsFailed > 0, 'likes fail while Cassandra is down');
+    assert.ok(kill!.timeToRecoveryS !== null, `recovered: ${kill!.notes.join('; ')}`);
+    // The commit log is in the page cache when the process dies: a process kill loses nothing acknowledged.
+    assert.deepEqual(kill!.storeLoss.map((l) => [l.check, l.value]), [['likes lost == 0', 0]]);
+  });
+
+  test('search under an Elasticsearch kill -9 and a restart: the run ends with a report that says when it came back', { timeout: 300_000 }, async (t) => {
+    const out = await mkdtemp(join(tmpdir(), 'capbench-fault-es-kill-'));
+    const r = await capbench(['run', 'search', '-o', 'posts=2000', '-o', 'variantPosts=500', '-o', 'bulkPosts=1000', '-o', 'durationS=70', '-o', 'compareQueries=20', '-o', 'queryRate=20', '-o', 'indexRate=2', '--op-timeout', '3s', '--fault', 'elasticsearch:kill@4s', '--fault', 'elasticsearch:restart@5s', '--out', out, '-q']);
+    if (skipExternal(t, r.stderr)) return;
+    assert.ok(r.code === 0 || r.code === 1, `the run ends with a verdict, not a crash: ${r.code} ${r.stderr}`);
+    const res = await results(out);
+    assert.equal(res.status, 'completed');
+    const [kill, restart] = res.faults!;
+    assert.deepEqual(kill!.actions.map((a) => [a.what, a.ok]), [['SIGKILL', true]], r.stderr);
+    assert.ok(restart!.actions.some((a) => a.ok && /answers again/.test(a.what)), JSON.stringify(restart!.actions));
+    assert.ok(kill!.opsFailed > 0, 'queries fail while Elasticsearch is down');
+    assert.ok(kill!.timeToRecoveryS !== null, `recovered: ${kill!.notes.join('; ')}`);
+  });
+
   test('search under an Elasticsearch pause: no errors, a recovery time, no bulk post lost', { timeout: 180_000 }, async (t) => {
     const out = await mkdtemp(join(tmpdir(), 'capbench-fault-es-'));
     const r = await capbench(['run', 'search', '-o', 'posts=2000', '-o', 'variantPosts=500', '-o', 'bulkPosts=1000', '-o', 'durationS=12', '-o', 'compareQueries=20', '-o', 'queryRate=30', '-o', 'indexRate=3', '--fault', 'elasticsearch:pause@5s+1s', '--out', out, '-q']);
