@@ -26,8 +26,10 @@ export function createProgress(opts: { quiet: boolean; tty: boolean }): Progress
       update(p) {
         if (p.elapsedS - last < 5) return;
         last = p.elapsedS;
+        // Past the schedule's end the run only waits for operations still in flight.
+        const when = p.elapsedS > p.totalS ? `${p.totalS.toFixed(0)} s + finishing` : `${Math.max(0, p.elapsedS).toFixed(0)}/${p.totalS.toFixed(0)} s`;
         process.stderr.write(
-          `  ${p.elapsedS.toFixed(0)}/${p.totalS.toFixed(0)} s  target ${fmtRateCompact(p.targetRate)} ops/s  last second: ${fmtRateCompact(p.lastSecondOps)} ops/s, p99 ${p.lastSecondP99Ms ?? '—'} ms  errors ${p.errors}  in-flight ${p.inFlight}\n`,
+          `  ${when}  target ${fmtRateCompact(p.targetRate)} ops/s  last second: ${fmtRateCompact(p.lastSecondOps)} ops/s, p99 ${p.lastSecondP99Ms ?? '—'} ms  errors ${p.errors}  in-flight ${p.inFlight}\n`,
         );
       },
       stop() {},
