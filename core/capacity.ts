@@ -41,6 +41,8 @@ export const CapacityOpFiguresSchema = z
     count: z.number().int(),
     errors: z.number().int(),
     errorsByKind: z.record(z.string(), z.number()),
+    /** Operations the target acknowledged (succeeded), warmup included: what a nothing-lost check counts. */
+    acknowledged: z.number().int(),
     achievedOpsPerSec: z.number(),
     latencyMs: z.object({ p50: n, p90: n, p99: n, p999: n, max: n }).strict(),
     /** Send to response, ms. */

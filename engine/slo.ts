@@ -102,6 +102,7 @@ export function opFigures(op: OperationResult): CapacityOpFigures {
     count: op.count,
     errors,
     errorsByKind: op.errors,
+    acknowledged: op.okCount + (op.warmupOkCount ?? 0),
     achievedOpsPerSec: op.achievedOpsPerSec,
     latencyMs: { p50: op.latencyMs.p50, p90: op.latencyMs.p90, p99: op.latencyMs.p99, p999: op.latencyMs.p999, max: op.latencyMs.max },
     serviceTimeMs: { p50: op.serviceTimeMs.p50, p99: op.serviceTimeMs.p99 },
