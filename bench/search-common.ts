@@ -10,7 +10,7 @@ import { onInterrupt } from '../cli/interrupt.js';
 import { CapbenchError, UsageError, describeError, redactUrl } from '../core/errors.js';
 import { fmtInt, fmtNum, fmtPct, round1 } from '../core/format.js';
 import type { Connection, ServerInfo, StoreName } from '../core/target.js';
-import type { SearchPhase, StepDriver, StepMeasurement } from '../engine/capacity.js';
+import type { StepMeasurement } from '../engine/capacity.js';
 import type { CapacityResult, CapacityStep } from '../core/capacity.js';
 import { machineInfo } from '../engine/machine.js';
 import { parseSlo } from '../engine/slo.js';
@@ -135,33 +135,6 @@ export function stepTable<S extends TableStep>(columns: readonly StepColumn<S>[]
   return {
     header: `${fixedRow(columns.map(([h]) => h), widths)}  result`,
     row: (r) => `${fixedRow(columns.map(([, , cell]) => cell(r)), widths)}  ${r.passed ? 'PASS' : `FAIL: ${r.failReasons.join('; ')}`}`,
-  };
-}
-
-/**
- * The StepDriver both benches give driveSearch(): run and print a step, retry a failing one
- * during which other processes used at least retryOthersPct % of a core, stop once `signal`
- * aborts, pause between steps.
- */
-export function benchDriver<S extends StepMeasurement & { othersCpuPct: number | null }>(
-  s: Pick<SearchSettings, 'retryOthersPct' | 'pauseS'>,
-  signal: AbortSignal,
-  run: (rate: number, phase: SearchPhase | 'retry') => Promise<S>,
-  print: (step: S) => void,
-): StepDriver<S> {
-  return {
-    run: async (rate, phase) => {
-      const step = await run(rate, phase);
-      print(step);
-      return step;
-    },
-    passed: (step) => step.passed,
-    retry: (step) => s.retryOthersPct !== null && (step.othersCpuPct ?? 0) >= s.retryOthersPct,
-    supersede: (step) => {
-      step.superseded = true;
-    },
-    stopped: () => signal.aborted,
-    pause: () => sleep(s.pauseS * 1000),
   };
 }
 
