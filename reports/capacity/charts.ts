@@ -82,8 +82,9 @@ export function capacityCharts(r: CapacityResult): ScenarioChart[] {
     xLabel: 'target rate (ops/s)',
     yLabel: 'rate (ops/s)',
     series: [
-      { label: 'achieved (ops/s)', points: steps.map((s) => [s.targetOpsPerSec, s.achievedOpsPerSec]) },
+      // The reference first, so that the measured line is drawn over it.
       { label: 'achieved = target', points: [[0, 0], [xEnd, xEnd]] },
+      { label: 'achieved (ops/s)', points: steps.map((s) => [s.targetOpsPerSec, s.achievedOpsPerSec]) },
     ],
     markers: markers(r),
   });
