@@ -128,13 +128,17 @@ export async function planCapacity(target: string, flags: CapacityFlags): Promis
   const workload = await workloadOf(target, { path: flags.path, option: flags.option });
   const file = !workload && looksLikeScenarioFile(target) ? await loadScenarioFile(target) : undefined;
   const scenario = workload ? workloadScenario(workload.workload) : getScenario(file?.scenario ?? target);
+  const fileLayer = workload?.settings ?? file?.settings;
+  if (fileLayer?.faults?.length) {
+    throw new UsageError(`A capacity search injects no faults; ${target} asks for ${fileLayer.faults.map((f) => f.spec).join(', ')}.`, { hint: 'Remove the faults from the file, or run them with `capbench run`.' });
+  }
   const layer = {
     ...flagsLayer({ ...flags, option: flags.option, path: flags.path, warmup: undefined }),
     warmup: warmupS,
     duration: stepS,
     ...(own.startRate !== undefined ? { rate: own.startRate } : {}),
   };
-  const settings = resolveRunSettings(scenario, { flags: layer, file: workload?.settings ?? file?.settings, env: envLayer() });
+  const settings = resolveRunSettings(scenario, { flags: layer, file: fileLayer, env: envLayer() });
   if (settings.loop !== 'open') throw new UsageError(`A capacity search runs open-loop steps; ${target} asks for a closed loop.`, { hint: 'Remove loop: closed from the file.' });
   if (settings.faults.length > 0) throw new UsageError(`A capacity search injects no faults; ${target} (or its options) asks for ${settings.faults.map((f) => f.spec).join(', ')}.`, { hint: 'Remove the faults, or run them with `capbench run`.' });
 

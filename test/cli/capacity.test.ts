@@ -58,6 +58,13 @@ test('bad input is one UsageError line before any work', async () => {
     await assert.rejects(planCapacity('viral-like-spike', flags), (e: unknown) => e instanceof UsageError && re.test(e.message) && !e.oneLine().includes('\n'), JSON.stringify(flags));
   }
   await assert.rejects(planCapacity('no-such-scenario', {}), (e: unknown) => e instanceof UsageError && /Unknown scenario "no-such-scenario"/.test(e.message));
+  // A workload file with a fault: a capacity search injects none.
+  const withFault = new URL('../../../examples/viral-evening.yaml', import.meta.url).pathname;
+  await assert.rejects(planCapacity(withFault, { step: '2s' }), (e: unknown) => e instanceof UsageError && /injects no faults; .*viral-evening\.yaml asks for redis:pause@90s/.test(e.message));
+  // A workload file without one plans like a scenario: its operations, its thresholds as SLOs.
+  const p = await planCapacity(new URL('../../../examples/celebrity-post.yaml', import.meta.url).pathname, { step: '2s' });
+  assert.equal(p.sloSource, 'thresholds');
+  assert.ok(p.slos.length > 0 && p.slos.every((x) => p.settings.operations.some((o) => o.name === x.operation) || x.operation === '*'));
 });
 
 test('the CLI: a bad flag exits 2 with one line "Cannot capacity. ..." and writes nothing', async () => {
