@@ -13,7 +13,7 @@ import { renderPage } from '../html/page.js';
 import { HTML_FILE } from '../html.js';
 import { RESULTS_FILE } from '../load.js';
 import { MARKDOWN_FILE } from '../markdown.js';
-import { redactJson } from '../redact.js';
+import { redactJson, redactOptions } from '../redact.js';
 import { renderCapacityMarkdown } from './markdown.js';
 
 export { renderCapacityMarkdown } from './markdown.js';
@@ -21,7 +21,9 @@ export { stepTableHeader, stepTableRow, stepVerdict } from './table.js';
 
 /** A capacity result with URL credentials redacted everywhere and secret-looking options hidden. */
 function redacted(r: CapacityResult): CapacityResult {
-  return redactJson(r);
+  const out = redactJson(r);
+  out.scenario.options = redactOptions(r.scenario.options);
+  return out;
 }
 
 /**
