@@ -95,25 +95,5 @@ export function cpuUsPerOp(cpuPct: number | null, opsPerSec: number | null): num
   return (cpuPct / 100 / opsPerSec) * 1e6;
 }
 
-/** Clock ticks per second of /proc/<pid>/stat utime and stime (USER_HZ, 100 on Linux). */
-export const CLOCK_TICKS_PER_S = 100;
-
-/**
- * Parse a /proc/<pid>/stat line into the command name, the CPU time the process used
- * (user + system, fields 14 and 15), s, and the CPU time of its children that exited and were
- * reaped (cutime + cstime, fields 16 and 17), s. Summing both over the live processes of a
- * server counts every process once, including PostgreSQL backends that ended (the postmaster
- * reaps them). The name is between the first "(" and the last ")" (it may contain spaces and
- * parentheses). Null for a line that does not parse.
- */
-export function parseProcStat(line: string, ticksPerS = CLOCK_TICKS_PER_S): { comm: string; cpuS: number; childrenCpuS: number } | null {
-  const open = line.indexOf('(');
-  const close = line.lastIndexOf(')');
-  if (open < 0 || close < open) return null;
-  const comm = line.slice(open + 1, close);
-  // After ")": state is field 3, so field N is at index N - 3.
-  const f = line.slice(close + 1).trim().split(/\s+/).slice(11, 15).map(Number);
-  if (f.length < 4 || !f.every(Number.isFinite)) return null;
-  const [utime, stime, cutime, cstime] = f as [number, number, number, number];
-  return { comm, cpuS: (utime + stime) / ticksPerS, childrenCpuS: (cutime + cstime) / ticksPerS };
-}
+/** /proc/<pid>/stat parsing lives with the servers' CPU sampling (engine/server-cpu.ts); re-exported for this bench's tests. */
+export { CLOCK_TICKS_PER_S, parseProcStat } from '../engine/server-cpu.js';

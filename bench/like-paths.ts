@@ -5,12 +5,13 @@
  * increments (INCR post:123:likes) are 10x faster than DB writes" (Likes System; also
  * "High-volume likes overwhelm relational DBs").
  *
- * How: for each path, the viral-like-spike load phase (reset, seed --posts posts), one
- * constant-rate step at a common moderate rate (--common-rate, 2,000 likes/s) for p50/p99 where
- * every path keeps up, then the highest sustained rate with engine/capacity.ts's search
- * (doubling ramp, bisection, one retry of a failing step the machine disturbed) and pass rule
- * (like p99 < 5 ms, not flagged, no errors): the steps are open-loop runs of the workload
- * through the engine, as `capbench run viral-like-spike --path P --rate R` drives it.
+ * How: for each path, the highest sustained rate with `capbench capacity`'s search
+ * (scenarios/capacity/search.ts: the viral-like-spike load phase, reset and seed --posts posts,
+ * then a doubling ramp and bisection of open-loop constant-rate steps through the engine, one
+ * retry of a failing step the machine disturbed; pass rule like p99 < 5 ms, not flagged, no
+ * errors), then on the same data one constant-rate step at a common moderate rate
+ * (--common-rate, 2,000 likes/s) for p50/p99 where every path keeps up, as
+ * `capbench run viral-like-spike --path P --rate R` drives it.
  *
  *   node dist/bench/like-paths.js [--quick] [--paths a,b] [--common-rate 2000] [--out FILE]
  *
@@ -25,7 +26,7 @@ import { INTERRUPTED_EXIT } from '../cli/interrupt.js';
 import { UsageError, describeError } from '../core/errors.js';
 import { fmtInt, fmtMs, fmtNum, fmtPct, fmtRate, fmtRatio, round1 } from '../core/format.js';
 import type { Connection, StoreName } from '../core/target.js';
-import { driveSearch, measureStep } from '../engine/capacity.js';
+import { measureStep } from '../engine/capacity.js';
 import { CpuSampler, machineInfo } from '../engine/machine.js';
 import { runLoad, type LoadOutcome, type LoadPlan } from '../engine/run.js';
 import type { LikeCounter } from '../reference-impl/likes/index.js';
@@ -42,7 +43,7 @@ import { openStoreClients } from '../targets/clients.js';
 import { parseArgv, parseSearchFlags, RETRY_OTHERS_PCT, searchCommand, storeUrlFlags, type SearchDefaults } from './flags.js';
 import { cpuUsPerOp, judgeTenX, parseProcStat, TEN_X_HOLDS_AT, type TenXVerdict } from './like-paths-verdict.js';
 import { BENCH_SCHEMA_VERSION, writeBenchOutput, type PathComparisonOutput, type PathComparisonSettings, type PathReport, type PathStep } from './output.js';
-import { alignRows, benchDriver, benchInterrupt, CPUS, likesCheck, log, mean, othersPct, out, probeTargets, redactedUrls, runBench, sleep, STEP_COLUMNS, stepTable, targetRecord, type Targets } from './search-common.js';
+import { acknowledgedLikes, alignRows, benchInterrupt, benchStepOf, CPUS, likeCapacity, likesCheck, log, mean, othersPct, out, probeTargets, redactedUrls, runBench, sleep, STEP_COLUMNS, stepTable, targetRecord, type Targets } from './search-common.js';
 
 const NAME = 'like-paths';
 /** The likes paths, from the registry (reference-impl/registry.ts). */
@@ -253,26 +254,27 @@ async function measurePath(ctx: Ctx, path: string): Promise<PathReport> {
   const options = resolveOptions(viralLikeSpike, { path, posts: s.posts, pgPoolSize: s.pgPoolSize }) as ViralLikeSpikeOptions;
   const report = emptyReport(path);
   const acked = { n: 0 };
-  const sctx = { connections: connsOf(ctx, path), log: (l: string) => log(`  ${l}`) };
   out();
   out(`${path} (${report.stores.join('+')}${report.stores.includes('postgres') ? `, ${s.pgPoolSize} connections per thread` : ''}):`);
-  log(`resetting and seeding ${path} (viral-like-spike load phase)`);
-  await viralLikeSpike.reset(options, sctx);
-  await viralLikeSpike.seed(options, sctx);
-  out(TABLE.header);
-  report.common = await runStep(ctx, path, options, s.commonRate, 'common', acked);
-  out(TABLE.row(report.common));
-  await sleep(s.pauseS * 1000);
+  // The search is `capbench capacity`'s (scenarios/capacity/search.ts): the load phase (reset,
+  // seed), then the steps; the common-rate step and the sync-lag steps follow on the same data.
+  const found = await likeCapacity(s, {
+    path,
+    urls: Object.fromEntries(Object.entries(connsOf(ctx, path)).map(([st, c]) => [st, c!.url])),
+    workers: s.workers,
+    options: { pgPoolSize: s.pgPoolSize },
+    signal: ctx.signal,
+    header: () => out(TABLE.header),
+    print: (step) => out(TABLE.row({ ...benchStepOf(step), path })),
+  });
+  report.steps = found.steps.map((step) => ({ ...benchStepOf(step), path }));
+  report.bestOpsPerSec = found.kneeOpsPerSec;
+  report.firstFailOpsPerSec = found.firstFailOpsPerSec;
+  acked.n += acknowledgedLikes(found);
   if (!ctx.signal.aborted) {
-    const found = await driveSearch(
-      s.bounds,
-      s.bounds.startRate,
-      s.maxSteps,
-      benchDriver(s, ctx.signal, (rate, phase) => runStep(ctx, path, options, rate, phase, acked), (step) => out(TABLE.row(step))),
-    );
-    report.steps = found.steps;
-    report.bestOpsPerSec = found.best;
-    report.firstFailOpsPerSec = found.state.firstFail;
+    await sleep(s.pauseS * 1000);
+    report.common = await runStep(ctx, path, options, s.commonRate, 'common', acked);
+    out(TABLE.row(report.common));
   }
   // likes.batch-sync: sync lag at 50% and 90% of the highest sustained rate, the flusher running (issue 8).
   if (path === 'likes.batch-sync' && report.bestOpsPerSec !== null && !ctx.signal.aborted) {

@@ -4,11 +4,12 @@
  * at the same number of connections (issue 2, "Benchmark"; DESIGN.md claims register, seed
  * 000 "Likes System: Throughput 100K+/sec").
  *
- * How: constant-rate open-loop runs of the viral-like-spike workload with a flat schedule
- * (zipfian likes over `--posts` posts, no spike), through the engine (runLoad) exactly as
- * `capbench run viral-like-spike --path likes.redis-counter --rate R` drives it. The capacity
- * search of engine/capacity.ts (a doubling ramp from --start until a step fails, then
- * bisection) for each --workers count (one Redis connection per worker thread). Then
+ * How: for each --workers count (one Redis connection per worker thread), the search of
+ * `capbench capacity viral-like-spike --path likes.redis-counter --slo like:p99<5ms`
+ * (scenarios/capacity/search.ts: the load phase, then constant-rate open-loop steps of the
+ * workload through the engine, a doubling ramp from --start until a step fails, then
+ * bisection; each search's likes-lost check), with this bench's columns (worker threads,
+ * p99.9, Redis's CPU, the engine's flag). Then
  * redis-benchmark INCR at the winner's connection count, unpipelined and with -P 16.
  *
  *   node dist/bench/max-like-rate.js [--quick] [--workers 1,2] [--p99-ms 5] [--out FILE]
@@ -23,14 +24,11 @@ import { INTERRUPTED_EXIT } from '../cli/interrupt.js';
 import { UsageError, describeError } from '../core/errors.js';
 import { fmtInt, fmtMs, fmtNum, fmtPct, fmtRate, round1 } from '../core/format.js';
 import type { Connection } from '../core/target.js';
-import { driveSearch, measureStep, rampStartAfter, type SearchPhase } from '../engine/capacity.js';
+import { rampStartAfter } from '../engine/capacity.js';
 import { CpuSampler, machineInfo } from '../engine/machine.js';
-import { runLoad, type LoadOutcome, type LoadPlan, type LoadProgress } from '../engine/run.js';
 import { getStoragePath } from '../reference-impl/registry.js';
 import { CAPBENCH_VERSION } from '../scenarios/run.js';
-import { countSchema, parseLayer, resolveOptions } from '../scenarios/settings.js';
-import { viralLikeSpike } from '../scenarios/viral-like-spike/index.js';
-import type { ViralLikeSpikeOptions } from '../scenarios/viral-like-spike/options.js';
+import { countSchema, parseLayer } from '../scenarios/settings.js';
 import { closeRedis, connectRedis, type RedisClient } from '../targets/redis/client.js';
 import { parseInfo } from '../targets/redis/probe.js';
 import { parseArgv, parseSearchFlags, RETRY_OTHERS_PCT, searchCommand, storeUrlFlags, type SearchDefaults } from './flags.js';
@@ -45,7 +43,8 @@ import {
   type RedisBenchmarkRecord,
 } from './output.js';
 import { displayCommand, findOnPath, parseRedisBenchmarkQuiet, redisBenchmarkArgs, runRedisBenchmark, type RedisBenchmarkPlan } from './redis-benchmark.js';
-import { alignRows, benchDriver, benchInterrupt, CPUS, likesCheck, log, mean, othersPct, out, probeTargets, redactedUrls, runBench, sleep, STEP_COLUMNS, stepTable, targetRecord } from './search-common.js';
+import { acknowledgedLikes, alignRows, benchInterrupt, benchStepOf, CPUS, likeCapacity, likesCheck, log, othersPct, out, probeTargets, redactedUrls, runBench, STEP_COLUMNS, stepTable, targetRecord } from './search-common.js';
+import type { CapacityStep as CapacityStepRecord } from '../core/capacity.js';
 
 const NAME = 'max-like-rate';
 const PATH = 'likes.redis-counter';
@@ -115,70 +114,26 @@ async function redisCpuS(ctl: RedisClient): Promise<number | null> {
   }
 }
 
-/** Mean CPU of Redis between two (wall ms, cpu s) samples, % of one core. */
-function cpuPctBetween(a: { wallMs: number; cpuS: number } | undefined, b: { wallMs: number; cpuS: number } | undefined): number | null {
-  if (!a || !b || b.wallMs - a.wallMs < 200) return null;
-  return ((b.cpuS - a.cpuS) / ((b.wallMs - a.wallMs) / 1000)) * 100;
-}
-
 interface Ctx {
   s: CapacitySettings;
   conn: Connection;
   ctl: RedisClient;
-  options: ViralLikeSpikeOptions;
-  operations: { name: string; path: string }[];
   signal: AbortSignal;
-  acknowledged: number;
+  /** Likes acknowledged over every search, and their sum stored (each search resets the counters). */
+  likes: { acknowledged: number; stored: number; lost: number | null; note?: string };
 }
 
-/** Run one constant-rate step of `durationS` at `rate` ops/s with `workers` threads and measure it. */
-async function runStep(ctx: Ctx, workers: number, rate: number, phase: SearchPhase | 'retry'): Promise<CapacityStep> {
-  const { s } = ctx;
-  const stages = [{ durationS: s.stepS, rate }];
-  const plan: LoadPlan = {
-    loop: 'open',
-    stages,
-    arrival: 'constant',
-    warmupS: s.warmupS,
-    workers,
-    maxInFlight: s.maxInFlight,
-    graceS: 1,
-    opTimeoutS: s.opTimeoutS,
-    seed: s.seed,
-  };
-  // CPU over the measured seconds only: the engine's progress callback fires once a second.
-  let sampler: CpuSampler | undefined;
-  const redisSamples: { wallMs: number; cpuS: number }[] = [];
-  const onProgress = (p: LoadProgress) => {
-    if (p.elapsedS < s.warmupS || p.elapsedS > s.stepS + 0.25) return;
-    if (!sampler) sampler = new CpuSampler();
-    else sampler.sample();
-    const wallMs = performance.now();
-    void redisCpuS(ctx.ctl).then((cpuS) => cpuS !== null && redisSamples.push({ wallMs, cpuS }));
-  };
-  const outcome: LoadOutcome = await runLoad(
-    { moduleUrl: viralLikeSpike.workloadModule, args: { options: ctx.options, connections: { redis: ctx.conn }, stages, seed: s.seed } },
-    plan,
-    { expect: ctx.operations, onProgress, signal: ctx.signal },
-  );
-  await sleep(50); // let the last INFO reply land
-  const { step, acknowledged } = measureStep(outcome, 'like', rate, s.criteria);
-  ctx.acknowledged += acknowledged;
-  redisSamples.sort((a, b) => a.wallMs - b.wallMs);
-  const clientCpuPct = round1(mean(sampler?.processPct ?? []));
-  const redisCpuPct = round1(cpuPctBetween(redisSamples[0], redisSamples[redisSamples.length - 1]));
-  const machineCpuPct = round1(mean(sampler?.machinePct ?? []));
+/** A capacity step as this bench records it: the like's figures, Redis's CPU (its server process, over the whole step), the harness's own verdict. */
+function toBenchStep(step: CapacityStepRecord, workers: number): CapacityStep {
+  const b = benchStepOf(step);
+  const { serverCpuPct, ...rest } = b;
   return {
-    ...step,
+    ...rest,
     workers,
-    phase,
-    clientCpuPct,
-    redisCpuPct,
-    machineCpuPct,
-    othersCpuPct: othersPct(machineCpuPct, clientCpuPct, redisCpuPct),
-    eventLoopDelayP99Ms: outcome.harness.eventLoopLagMs.p99,
-    harnessBottleneck: outcome.harness.bottleneck,
-    harnessNotes: outcome.harness.notes,
+    redisCpuPct: serverCpuPct,
+    eventLoopDelayP99Ms: step.harness.eventLoopDelayP99Ms,
+    harnessBottleneck: step.harness.bottleneck,
+    harnessNotes: step.harness.notes,
   };
 }
 
@@ -199,19 +154,37 @@ const TABLE = stepTable<CapacityStep>([
   ['flagged', 7, (r) => (r.flagged ? 'yes' : 'no')],
 ]);
 
-/** Search the highest passing rate with `workers` threads. */
+/**
+ * Search the highest passing rate with `workers` threads: `capbench capacity`'s search
+ * (scenarios/capacity/search.ts: load phase, then steps), printing each step as it finishes;
+ * then the likes-lost check of this search (the next one resets the counters).
+ */
 async function search(ctx: Ctx, workers: number, bestSoFar: number | null): Promise<CapacitySearchRun> {
   const start = rampStartAfter(ctx.s.bounds, bestSoFar);
   out();
   out(`${workers} worker thread${workers > 1 ? 's' : ''} (${workers} Redis connection${workers > 1 ? 's' : ''}), ramp from ${fmtRate(start)}:`);
-  out(TABLE.header);
-  const found = await driveSearch(
-    ctx.s.bounds,
-    start,
-    ctx.s.maxSteps,
-    benchDriver(ctx.s, ctx.signal, (rate, phase) => runStep(ctx, workers, rate, phase), (step) => out(TABLE.row(step))),
-  );
-  return { workers, rampStartOpsPerSec: start, steps: found.steps, bestOpsPerSec: found.best };
+  const r = await likeCapacity(ctx.s, {
+    header: () => out(TABLE.header),
+    path: PATH,
+    urls: { redis: ctx.conn.url },
+    workers,
+    rampStart: start,
+    signal: ctx.signal,
+    print: (step) => out(TABLE.row(toBenchStep(step, workers))),
+  });
+  const acknowledged = acknowledgedLikes(r);
+  try {
+    const total = await getStoragePath(PATH, 'likes').open({ redis: ctx.ctl, close: async () => undefined }).total();
+    const check = likesCheck(acknowledged, total, ctx.s.posts, `p:*:l in database ${ctx.conn.database ?? 0}`);
+    ctx.likes.acknowledged += check.acknowledged;
+    ctx.likes.stored += check.stored ?? 0;
+    ctx.likes.lost = ctx.likes.lost === null || check.lost === null ? null : ctx.likes.lost + check.lost;
+    if (check.note) ctx.likes.note = check.note;
+  } catch (err) {
+    ctx.likes.lost = null;
+    ctx.likes.note = `could not sum the counters: ${describeError(err)}`;
+  }
+  return { workers, rampStartOpsPerSec: start, steps: r.steps.map((st) => toBenchStep(st, workers)), bestOpsPerSec: r.kneeOpsPerSec };
 }
 
 /** Run redis-benchmark once, with Redis and machine CPU measured around it. */
@@ -345,18 +318,13 @@ async function main(argv: readonly string[]): Promise<number> {
   const interrupted = () => controller.signal.aborted;
   const ctl = await connectRedis(conn, { name: 'capbench-bench-ctl' });
   try {
-    const options = resolveOptions(viralLikeSpike, { path: PATH, posts: s.posts }) as ViralLikeSpikeOptions;
-    const ctx: Ctx = { s, conn, ctl, options, operations: viralLikeSpike.operations(options), signal: controller.signal, acknowledged: 0 };
-    const sctx = { connections: { redis: conn }, log: (l: string) => log(`  ${l}`) };
+    const ctx: Ctx = { s, conn, ctl, signal: controller.signal, likes: { acknowledged: 0, stored: 0, lost: 0 } };
     const m = machineInfo();
     out(`${NAME}: ${PATH} on ${server.product} ${server.version} at ${server.address} database ${conn.database ?? 0}; ${m.cpus} × ${m.cpuModel}, Node ${m.node}`);
     out(
       `criteria: like p99 < ${fmtMs(s.criteria.maxP99Ms)}${s.criteria.requireUnflagged ? ', run not flagged' : ''}, no errors; steps ${s.stepS} s (${s.warmupS} s warmup kept apart), constant open-loop arrivals, zipfian over ${fmtInt(s.posts)} posts; ramp ×2 from ${fmtRate(s.bounds.startRate)} (cap ${fmtRate(s.bounds.maxRate)}), then bisection to ${Math.round(s.bounds.resolution * 100)}%`,
     );
     out(`CPU columns: client = the capbench process, redis = the server, others = every other process, each in % of one core; machine = all ${CPUS} cores.`);
-    log('resetting and seeding (viral-like-spike load phase)');
-    await viralLikeSpike.reset(options, sctx);
-    await viralLikeSpike.seed(options, sctx);
 
     const searches: CapacitySearchRun[] = [];
     let bestSoFar: number | null = null;
@@ -378,14 +346,8 @@ async function main(argv: readonly string[]): Promise<number> {
       ? best.search.steps.filter((x) => !x.passed && !x.superseded && x.targetOpsPerSec > best!.step.targetOpsPerSec).sort((a, b) => a.targetOpsPerSec - b.targetOpsPerSec)[0] ?? null
       : null;
 
-    // Nothing acknowledged may be missing from Redis (DESIGN.md: likes lost must be 0).
-    let likes: LikesCheck = { acknowledged: ctx.acknowledged, stored: null, lost: null };
-    try {
-      const total = await getStoragePath(PATH, 'likes').open({ redis: ctl, close: async () => undefined }).total();
-      likes = likesCheck(ctx.acknowledged, total, options.posts, `p:*:l in database ${conn.database ?? 0}`);
-    } catch (err) {
-      log(`${NAME}: could not sum the counters: ${describeError(err)}`);
-    }
+    // Nothing acknowledged may be missing from Redis (DESIGN.md: likes lost must be 0), summed over the searches.
+    const likes: LikesCheck = { acknowledged: ctx.likes.acknowledged, stored: ctx.likes.stored, lost: ctx.likes.lost, ...(ctx.likes.note ? { note: ctx.likes.note } : {}) };
 
     out();
     const crit = `p99 < ${fmtMs(s.criteria.maxP99Ms)}${s.criteria.requireUnflagged ? ', not flagged' : ''}, no errors`;

@@ -115,9 +115,9 @@ export const CapacityStepSchema = StepMeasurementSchema.extend({
   workers: int,
   /** ramp / bisect / down, or retry: the same rate once more because other processes loaded the machine. */
   phase: PhaseSchema,
-  /** CPU over the measured seconds (the client's includes spin-waiting before sends; others = machine minus client minus Redis). */
+  /** CPU over the whole step (the client's includes spin-waiting before sends; others = machine minus client minus Redis). */
   ...StepCpu,
-  /** Redis (INFO cpu used_cpu_user + used_cpu_sys) over the measured seconds, % of one core. */
+  /** The Redis server process (/proc, engine/server-cpu.ts) over the whole step, % of one core (files before the switch to `capbench capacity`'s search: INFO cpu over the measured seconds). */
   redisCpuPct: n,
   /** Event-loop delay p99 of the busiest load thread, ms. */
   eventLoopDelayP99Ms: n,

@@ -10,8 +10,13 @@ import { onInterrupt } from '../cli/interrupt.js';
 import { CapbenchError, UsageError, describeError, redactUrl } from '../core/errors.js';
 import { fmtInt, fmtNum, fmtPct, round1 } from '../core/format.js';
 import type { Connection, ServerInfo, StoreName } from '../core/target.js';
-import type { SearchPhase, StepDriver, StepMeasurement } from '../engine/capacity.js';
+import type { StepMeasurement } from '../engine/capacity.js';
+import type { CapacityResult, CapacityStep } from '../core/capacity.js';
 import { machineInfo } from '../engine/machine.js';
+import { parseSlo } from '../engine/slo.js';
+import { runCapacity } from '../scenarios/capacity/search.js';
+import { resolveRunSettings } from '../scenarios/settings.js';
+import { viralLikeSpike } from '../scenarios/viral-like-spike/index.js';
 import { isLoopbackHost } from '../targets/local/net.js';
 import { getTarget, resolveConnection } from '../targets/registry.js';
 import { BENCH_DB } from './flags.js';
@@ -133,33 +138,6 @@ export function stepTable<S extends TableStep>(columns: readonly StepColumn<S>[]
   };
 }
 
-/**
- * The StepDriver both benches give driveSearch(): run and print a step, retry a failing one
- * during which other processes used at least retryOthersPct % of a core, stop once `signal`
- * aborts, pause between steps.
- */
-export function benchDriver<S extends StepMeasurement & { othersCpuPct: number | null }>(
-  s: Pick<SearchSettings, 'retryOthersPct' | 'pauseS'>,
-  signal: AbortSignal,
-  run: (rate: number, phase: SearchPhase | 'retry') => Promise<S>,
-  print: (step: S) => void,
-): StepDriver<S> {
-  return {
-    run: async (rate, phase) => {
-      const step = await run(rate, phase);
-      print(step);
-      return step;
-    },
-    passed: (step) => step.passed,
-    retry: (step) => s.retryOthersPct !== null && (step.othersCpuPct ?? 0) >= s.retryOthersPct,
-    supersede: (step) => {
-      step.superseded = true;
-    },
-    stopped: () => signal.aborted,
-    pause: () => sleep(s.pauseS * 1000),
-  };
-}
-
 /** A row of a fixed-width table: each cell right-aligned to its width, two spaces apart. */
 export function fixedRow(cells: readonly string[], widths: readonly number[]): string {
   return cells.map((c, i) => c.padStart(widths[i] ?? 0)).join('  ');
@@ -193,4 +171,105 @@ export function runBench(name: string, main: (argv: readonly string[]) => Promis
       process.exit(2);
     },
   );
+}
+
+/**
+ * One like-rate search through `capbench capacity`'s search (scenarios/capacity/search.ts):
+ * the viral-like-spike load phase (reset, seed `s.posts` posts) on `path`, then constant-rate
+ * open-loop steps judged by like p99 < s.criteria.maxP99Ms, the engine's flag and errors, one
+ * retry of a failing step the machine disturbed, and the scenario's check that no like was
+ * lost over the steps. `print` sees each step as it finishes.
+ * @param options extra viral-like-spike options (e.g. pgPoolSize); path and posts are set here.
+ * @param rampStart the ramp's first rate when not s.bounds.startRate, ops/s.
+ * @throws UsageError for options the scenario refuses; CapbenchError when the load phase fails.
+ */
+export async function likeCapacity(
+  s: SearchSettings,
+  run: {
+    path: string;
+    urls: Partial<Record<StoreName, string>>;
+    workers: number;
+    options?: Record<string, unknown>;
+    rampStart?: number;
+    signal: AbortSignal;
+    /** Called once, when the first step starts (after the load phase): e.g. print the table's header. */
+    header?: () => void;
+    print: (step: CapacityStep) => void;
+  },
+): Promise<CapacityResult> {
+  let headed = false;
+  const settings = resolveRunSettings(viralLikeSpike, {
+    flags: {
+      options: { ...run.options, path: run.path, posts: s.posts },
+      urls: run.urls,
+      workers: run.workers,
+      warmup: s.warmupS,
+      duration: s.stepS,
+      rate: s.bounds.startRate,
+      seed: s.seed,
+      maxInFlight: s.maxInFlight,
+      opTimeout: s.opTimeoutS,
+      allowRemote: s.allowRemote,
+    },
+  });
+  return runCapacity({
+    settings,
+    slos: [parseSlo(`like:p99<${s.criteria.maxP99Ms}ms`)],
+    sloSource: 'flags',
+    search: {
+      startRate: s.bounds.startRate,
+      maxRate: s.bounds.maxRate,
+      minRate: s.bounds.minRate,
+      resolutionPct: s.bounds.resolution * 100,
+      stepS: s.stepS,
+      warmupS: s.warmupS,
+      pauseS: s.pauseS,
+      maxSteps: s.maxSteps,
+      retryOthersPct: s.retryOthersPct,
+      requireUnflagged: s.criteria.requireUnflagged,
+      maxErrorRate: s.criteria.maxErrorRate,
+      workers: run.workers,
+      maxInFlight: s.maxInFlight,
+      opTimeoutS: s.opTimeoutS,
+      seed: s.seed,
+    },
+    ...(run.rampStart !== undefined ? { rampStart: run.rampStart } : {}),
+    log: (l) => log(`  ${l}`),
+    onStepStart: () => {
+      if (!headed) run.header?.();
+      headed = true;
+    },
+    onStep: run.print,
+    signal: run.signal,
+  });
+}
+
+/** A capacity step as a bench step: operation `op`'s figures and the step's CPU (server = the path's server processes, over the whole step). */
+export function benchStepOf(step: CapacityStep, op = 'like'): StepMeasurement & { phase: CapacityStep['phase']; clientCpuPct: number | null; serverCpuPct: number | null; machineCpuPct: number | null; othersCpuPct: number | null } {
+  const o = step.operations.find((x) => x.name === op);
+  return {
+    superseded: step.superseded,
+    targetOpsPerSec: step.targetOpsPerSec,
+    achievedOpsPerSec: step.achievedOpsPerSec,
+    latencyMs: { p50: o?.latencyMs.p50 ?? null, p99: o?.latencyMs.p99 ?? null, p999: o?.latencyMs.p999 ?? null, max: o?.latencyMs.max ?? null },
+    serviceTimeMs: { p50: o?.serviceTimeMs.p50 ?? null, p99: o?.serviceTimeMs.p99 ?? null },
+    scheduleLagP99Ms: o?.scheduleLagP99Ms ?? null,
+    count: o?.count ?? 0,
+    errors: o?.errors ?? 0,
+    errorsByKind: o?.errorsByKind ?? {},
+    flagged: step.flagged,
+    flagReasons: step.flagReasons,
+    passed: step.passed,
+    failReasons: step.failReasons,
+    phase: step.phase,
+    clientCpuPct: step.cpu.clientPct,
+    serverCpuPct: step.cpu.serverPct,
+    machineCpuPct: step.cpu.machinePct,
+    othersCpuPct: step.cpu.othersPct,
+  };
+}
+
+/** Likes the store acknowledged over a capacity search's steps (warmup included). */
+export function acknowledgedLikes(r: CapacityResult): number {
+  return r.steps.reduce((a, st) => a + (st.operations.find((o) => o.name === 'like')?.acknowledged ?? 0), 0);
 }

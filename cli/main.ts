@@ -20,6 +20,7 @@ import { registerServeCommand } from './commands/serve.js';
 import { registerK6Commands } from './commands/k6.js';
 import { registerHttpBenchCommand } from './commands/http-bench.js';
 import { registerValidateCommand } from './commands/workload.js';
+import { registerCapacityCommand } from './commands/capacity.js';
 
 /** Build the commander program (exported for tests). */
 export function buildProgram(): Command {
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
   registerK6Commands(program);
   registerHttpBenchCommand(program);
   registerValidateCommand(program);
+  registerCapacityCommand(program);
   return program;
 }
 

@@ -48,3 +48,11 @@ export function redactResult(result: RunResult): RunResult {
 export function redactJson<T>(value: T): T {
   return redactValue(value, undefined, false, 0) as T;
 }
+
+/**
+ * A copy of a scenario's options with secret-looking keys' values as "***" and URL
+ * credentials redacted (what redactResult() does to `scenario.options`), for other report kinds.
+ */
+export function redactOptions(options: Record<string, unknown>): Record<string, unknown> {
+  return redactValue(options, undefined, true, 0) as Record<string, unknown>;
+}

@@ -5,6 +5,7 @@ import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { loadResults, parseReportFormats, writeReports, renderTerminalSummary } from '../../reports/index.js';
 import { loadCostInputs, withCost } from './cost.js';
+import { loadCapacityIfCapacity, writeCapacityReports } from '../../reports/capacity/index.js';
 
 /** Options of `capbench report`. */
 export interface ReportOptions {
@@ -26,6 +27,13 @@ export interface ReportOptions {
 export async function reportCommand(input: string, opts: ReportOptions): Promise<{ html?: string; markdown?: string; junit?: string; summary: string }> {
   const formats = parseReportFormats(opts.format ?? 'html,markdown,junit');
   if (opts.out !== undefined) await checkOutDir(opts.out);
+  // A capacity search's results (kind "capacity", `capbench capacity`) render as the capacity report.
+  const capacity = await loadCapacityIfCapacity(input);
+  if (capacity) {
+    const isDirectory = await stat(input).then((s) => s.isDirectory()).catch(() => false);
+    const w = await writeCapacityReports(capacity, resolve(opts.out ?? (isDirectory ? input : dirname(input))), formats.filter((f) => f !== 'junit'));
+    return { html: w.html, markdown: w.markdown, summary: capacity.verdict };
+  }
   const cost = opts.scale !== undefined || opts.priceBook !== undefined ? await loadCostInputs(opts) : undefined;
   const loaded = await loadResults(input);
   const result = cost ? withCost(loaded, { ...cost, scale: cost.scale ?? loaded.cost?.scale }) : loaded;
