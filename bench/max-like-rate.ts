@@ -31,7 +31,8 @@ import { CAPBENCH_VERSION } from '../scenarios/run.js';
 import { countSchema, parseLayer, resolveOptions } from '../scenarios/settings.js';
 import { viralLikeSpike } from '../scenarios/viral-like-spike/index.js';
 import type { ViralLikeSpikeOptions } from '../scenarios/viral-like-spike/options.js';
-import { closeRedis, connectRedis, type RedisClient } from '../targets/redis/client.js';
+import type { RedisClient } from '../targets/redis/driver.js';
+import { openRedisClient } from '../targets/redis/open.js';
 import { parseInfo } from '../targets/redis/probe.js';
 import { parseArgv, parseSearchFlags, RETRY_OTHERS_PCT, searchCommand, storeUrlFlags, type SearchDefaults } from './flags.js';
 import {
@@ -343,7 +344,7 @@ async function main(argv: readonly string[]): Promise<number> {
 
   const { controller, dispose } = benchInterrupt(NAME);
   const interrupted = () => controller.signal.aborted;
-  const ctl = await connectRedis(conn, { name: 'capbench-bench-ctl' });
+  const ctl = await openRedisClient(conn, { name: 'capbench-bench-ctl' });
   try {
     const options = resolveOptions(viralLikeSpike, { path: PATH, posts: s.posts }) as ViralLikeSpikeOptions;
     const ctx: Ctx = { s, conn, ctl, options, operations: viralLikeSpike.operations(options), signal: controller.signal, acknowledged: 0 };
@@ -474,7 +475,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2;
   } finally {
     dispose();
-    closeRedis(ctl);
+    ctl.destroy();
   }
 }
 

@@ -16,7 +16,7 @@
  * cache a TTL).
  */
 import { InvalidArgumentError } from '../../core/errors.js';
-import type { RedisClient } from '../../targets/redis/client.js';
+import type { RedisClient } from '../../targets/redis/driver.js';
 import { escapeGlob, unlinkMatching } from '../common/redis-keys.js';
 import { clientOf, defineStoragePath } from '../path.js';
 import { CassandraFollows } from './cassandra.js';
