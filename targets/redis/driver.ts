@@ -15,6 +15,7 @@
  * Replies are normalised to the same shapes (numbers, strings, null, arrays, objects); see
  * docs/redis-drivers.md for what still differs.
  */
+import { createRequire } from 'node:module';
 import type { Connection } from '../../core/target.js';
 import { REDIS_DRIVERS, type RedisDriverName } from '../../core/target.js';
 
@@ -27,11 +28,26 @@ export { REDIS_DRIVERS, type RedisDriverName };
  */
 export const DEFAULT_REDIS_DRIVER: RedisDriverName = 'ioredis';
 
-/** What each driver is, for reports: library, version line and mode. */
-export const REDIS_DRIVER_LABELS: Readonly<Record<RedisDriverName, string>> = {
-  ioredis: 'ioredis 5 (auto-pipelining)',
-  'node-redis': 'node-redis 5 (redis package)',
-};
+/** The npm package of each driver. */
+const DRIVER_PACKAGES: Readonly<Record<RedisDriverName, string>> = { ioredis: 'ioredis', 'node-redis': 'redis' };
+
+/** The installed version of a driver's package, e.g. "5.11.1"; "?" when it cannot be read. */
+export function redisDriverVersion(driver: RedisDriverName): string {
+  try {
+    const pkg = createRequire(import.meta.url)(`${DRIVER_PACKAGES[driver]}/package.json`) as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : '?';
+  } catch {
+    return '?';
+  }
+}
+
+/**
+ * What a driver is, for results.json and reports: library, installed version and mode, e.g.
+ * "ioredis 5.11.1 (auto-pipelining)", "node-redis 5.12.1".
+ */
+export function redisDriverLabel(driver: RedisDriverName): string {
+  return driver === 'ioredis' ? `ioredis ${redisDriverVersion(driver)} (auto-pipelining)` : `node-redis ${redisDriverVersion(driver)}`;
+}
 
 /**
  * The driver of a Redis connection: its `redisDriver`, else DEFAULT_REDIS_DRIVER.

@@ -53,13 +53,13 @@ export function Header({ r }: { r: RunResult }) {
   );
 }
 
-/** One target: product and version, store and address, and a badge when it stands in for another product. */
+/** One target: product and version, store and address (and the client library, where recorded), and a badge when it stands in for another product. */
 function Target({ t }: { t: RunResult['targets'][number] }) {
   return (
     <li>
       <strong>{t.product}</strong> {t.version}{' '}
       <span class="muted">
-        ({t.store} at <code>{t.address}</code>)
+        ({t.store} at <code>{t.address}</code>{t.client ? <>, client {t.client}</> : null})
       </span>
       {t.standInFor ? (
         <>
