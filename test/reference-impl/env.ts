@@ -22,6 +22,14 @@ export const TEST_TAG = `cbtest_${process.pid}`;
 /** Both Redis drivers (issue 7): suites with Redis paths run once per driver, their test names saying which. */
 export const TEST_REDIS_DRIVERS: readonly RedisDriverName[] = REDIS_DRIVERS;
 
+/** The Redis drivers a path is tested with: both when it uses Redis, else one run without a driver (undefined). */
+export function driversFor(stores: readonly string[]): (RedisDriverName | undefined)[] {
+  return stores.includes('redis') ? [...TEST_REDIS_DRIVERS] : [undefined];
+}
+
+/** The suffix of a test or suite name that says which Redis driver it runs with ("" without Redis). */
+export const driverTag = (driver: RedisDriverName | undefined): string => (driver ? ` [redis driver: ${driver}]` : '');
+
 /**
  * Connected clients for `stores` (a PostgreSQL pool of `pgPoolSize`, enough for real
  * concurrency in race tests), Redis through `redisDriver` (default: capbench's default driver).
