@@ -49,7 +49,7 @@ export interface Targets {
  * non-loopback host without --allow-remote, and probe each server.
  * @throws CapbenchError, one line naming the store and what to do (the caller exits 2).
  */
-export async function probeTargets(stores: readonly StoreName[], s: SearchSettings): Promise<Targets> {
+export async function probeTargets(stores: readonly StoreName[], s: Pick<SearchSettings, 'urls' | 'db' | 'allowRemote'>): Promise<Targets> {
   const t: Targets = { conns: {}, servers: {} };
   for (const store of stores) {
     try {
