@@ -371,13 +371,12 @@ async function main(argv: readonly string[]): Promise<number> {
     out();
     const counter = counterOn(clients.get(s.drivers[0]!)!, KEY_PREFIX);
     await counter.reset();
-    let k = 0;
     outer: for (const n of s.concurrency) {
       for (let r = 0; r < s.repeats; r++) {
         const drivers = r % 2 === 0 ? s.drivers : [...s.drivers].reverse();
         for (const d of drivers) {
-          const order: ('plain' | 'capbench')[] = (r + k) % 2 === 0 ? ['plain', 'capbench'] : ['capbench', 'plain'];
-          k++;
+          // Each driver's pairs alternate plain-first and capbench-first from one repeat to the next.
+          const order: ('plain' | 'capbench')[] = r % 2 === 0 ? ['plain', 'capbench'] : ['capbench', 'plain'];
           const pair: Measurement[] = [];
           for (const [i, loop] of order.entries()) {
             if (signal.aborted) break outer;

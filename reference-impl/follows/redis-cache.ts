@@ -205,7 +205,7 @@ export class RedisCachedFollows implements FollowGraph {
 
   /** UNLINK every key under this prefix. @returns keys removed. */
   dropCache(): Promise<number> {
-    return unlinkMatching(this.redis as never, `${escapeGlob(this.prefix)}*`);
+    return unlinkMatching(this.redis, `${escapeGlob(this.prefix)}*`);
   }
 }
 

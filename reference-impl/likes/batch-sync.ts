@@ -161,7 +161,7 @@ export class BatchSyncLikes implements LikeCounter {
   private onFlush: ((r: FlushResult) => void) | undefined;
 
   /**
-   * @param client a connected node-redis v5 client (RESP2); posts: the MongoDB posts collection.
+   * @param client a connected capbench RedisClient over either driver (targets/redis/driver.ts); posts: the MongoDB posts collection.
    * @throws InvalidArgumentError for flushMs < 10, flushBatch < 1 or an unknown redisLayout.
    */
   constructor(client: RedisClient, posts: Collection<PostLikesDoc>, opts: BatchSyncOptions = {}) {

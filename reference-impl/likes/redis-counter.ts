@@ -34,8 +34,8 @@ export class RedisCounterLikes implements LikeCounter {
   private readonly ttlS: number;
 
   /**
-   * @param client a connected node-redis v5 client with RESP2 replies (the default; create
-   *   it with `createClient({ url, RESP: 2 })` so TypeScript infers RedisClient).
+   * @param client a connected capbench RedisClient over either driver (targets/redis/open.ts
+   *   openRedisClient; ioredis or node-redis, targets/redis/driver.ts).
    */
   constructor(client: RedisClient, opts: RedisCounterOptions = {}) {
     this.client = client;

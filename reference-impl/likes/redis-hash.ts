@@ -67,7 +67,7 @@ export class RedisHashLikes implements LikeCounter {
   private readonly fields: readonly string[];
 
   /**
-   * @param client a connected node-redis v5 client with RESP2 replies (`createClient({ url, RESP: 2 })`).
+   * @param client a connected capbench RedisClient over either driver (targets/redis/driver.ts).
    * @throws InvalidArgumentError when bucketSize is not an integer >= 1.
    */
   constructor(client: RedisClient, opts: RedisHashOptions = {}) {
