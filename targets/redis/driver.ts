@@ -22,11 +22,13 @@ import { REDIS_DRIVERS, type RedisDriverName } from '../../core/target.js';
 export { REDIS_DRIVERS, type RedisDriverName };
 
 /**
- * The driver a run uses unless `--redis-driver` (or a scenario file's `redisDriver`) says
- * otherwise: the faster one for likes.redis-counter in bench/redis-driver-overhead.ts
- * (README, "Redis drivers", has the figures).
+ * The driver a run uses unless `--redis-driver` (or a scenario/workload file's `redisDriver`, or
+ * CAPBENCH_REDIS_DRIVER) says otherwise: the faster one for likes.redis-counter in
+ * bench/redis-driver-overhead.ts. node-redis: it sustained about twice ioredis's INCR rate at 1,
+ * 50 and 200 in flight on one connection, in the plain loop and in capbench's (README, "Redis
+ * drivers", has the figures).
  */
-export const DEFAULT_REDIS_DRIVER: RedisDriverName = 'ioredis';
+export const DEFAULT_REDIS_DRIVER: RedisDriverName = 'node-redis';
 
 /** The npm package of each driver. */
 const DRIVER_PACKAGES: Readonly<Record<RedisDriverName, string>> = { ioredis: 'ioredis', 'node-redis': 'redis' };
