@@ -59,8 +59,9 @@ function Target({ t }: { t: RunResult['targets'][number] }) {
     <li>
       <strong>{t.product}</strong> {t.version}{' '}
       <span class="muted">
-        ({t.store} at <code>{t.address}</code>{t.client ? <>, client {t.client}</> : null})
+        ({t.store} at <code>{t.address}</code>)
       </span>
+      {t.client ? <span class="muted"> · client {t.client}</span> : null}
       {t.standInFor ? (
         <>
           {' '}
