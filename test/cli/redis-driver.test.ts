@@ -12,7 +12,10 @@ import { UsageError } from '../../core/errors.js';
 import { RunResultSchema } from '../../core/results.js';
 import { getScenario } from '../../scenarios/registry.js';
 import { envLayer, parseLayer, resolveRunSettings } from '../../scenarios/settings.js';
+import { unlinkMatching } from '../../reference-impl/common/redis-keys.js';
 import { DEFAULT_REDIS_DRIVER } from '../../targets/redis/driver.js';
+import { openRedisClient } from '../../targets/redis/open.js';
+import { parseRedisUrl } from '../../targets/redis/url.js';
 import { capbench } from '../fixtures/cli.js';
 
 const spike = getScenario('viral-like-spike');
@@ -68,6 +71,10 @@ for (const driver of ['ioredis', 'node-redis'] as const) {
       assert.ok(md.includes(`via ${redis!.client}`), 'the Markdown summary names the driver');
     } finally {
       await rm(dir, { recursive: true, force: true });
+      // The run keeps its counters (as every run does): remove this test's.
+      const c = await openRedisClient(parseRedisUrl(REDIS_URL));
+      await unlinkMatching(c, `${PREFIX}*`);
+      await c.close();
     }
   });
 }
