@@ -70,7 +70,7 @@ const SearchFlagsSchema = z
   .strict();
 
 /** Flags that are RunSettingsLayer fields, by commander key. */
-const LAYER_KEYS = ['warmup', 'seed', 'workers', 'allowRemote'] as const;
+const LAYER_KEYS = ['warmup', 'seed', 'workers', 'allowRemote', 'redisDriver'] as const;
 
 /**
  * A commander program with the flags every search bench takes; the bench adds its own and
@@ -93,6 +93,7 @@ export function searchCommand(name: string, description: string, d: SearchDefaul
     .option('--out <file>', `JSON output (default ${d.out})`)
     .option('--db <n>', `Redis database for the bench's keys (default: the URL's, else ${BENCH_DB}, away from database 0 where other capbench runs and tests reset p:*:l)`)
     .option('--allow-remote', 'allow targets that are not on loopback')
+    .option('--redis-driver <name>', 'client library of the Redis paths: ioredis (auto-pipelining) or node-redis (default node-redis; env CAPBENCH_REDIS_DRIVER)')
     .option('--seed <n>', 'seed for key choice (default 1; env CAPBENCH_SEED)')
     .option('--no-retry', `do not rerun a failing step during which other processes used >= ${d.retryOthersPct}% of a core`);
 }
@@ -190,6 +191,7 @@ export function parseSearchFlags<S extends z.ZodType>(
     urls: flags.urls ?? {},
     ...(v.db !== undefined ? { db: v.db } : {}),
     allowRemote: flags.allowRemote ?? false,
+    ...((flags.redisDriver ?? env.redisDriver) !== undefined ? { redisDriver: flags.redisDriver ?? env.redisDriver } : {}),
     seed: flags.seed ?? env.seed ?? HARNESS_DEFAULTS.seed,
     maxInFlight: env.maxInFlight ?? HARNESS_DEFAULTS.maxInFlight,
     opTimeoutS: env.opTimeout ?? BENCH_OP_TIMEOUT_S,

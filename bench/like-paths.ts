@@ -32,7 +32,7 @@ import { runLoad, type LoadOutcome, type LoadPlan } from '../engine/run.js';
 import type { LikeCounter } from '../reference-impl/likes/index.js';
 import { getStoragePath, openStoragePath, pathIdsOf, storesOf } from '../reference-impl/registry.js';
 import type { BatchSyncLikes } from '../reference-impl/likes/batch-sync.js';
-import type { RedisClientType } from 'redis';
+import type { RedisClient } from '../targets/redis/driver.js';
 import { BATCH_SYNC_LOG } from '../scenarios/viral-like-spike/options.js';
 import { readAckSamples, readFlushLog, syncLag } from '../scenarios/viral-like-spike/sync.js';
 import { CAPBENCH_VERSION } from '../scenarios/run.js';
@@ -218,11 +218,11 @@ async function withCounter<T>(ctx: Ctx, path: string, f: (c: LikeCounter) => Pro
 }
 
 /** Open likes.batch-sync (setup done) and its Redis client, run `f`, close them. */
-async function withBatchSync<T>(ctx: Ctx, path: string, f: (c: BatchSyncLikes, redis: RedisClientType) => Promise<T>): Promise<T> {
+async function withBatchSync<T>(ctx: Ctx, path: string, f: (c: BatchSyncLikes, redis: RedisClient) => Promise<T>): Promise<T> {
   const clients = await openStoreClients(ctx.targets.conns, storesOfPath(path), { pgPoolSize: 2 });
   try {
     const c = (await openStoragePath('likes', path, clients)) as BatchSyncLikes;
-    return await f(c, clients.redis as RedisClientType);
+    return await f(c, clients.redis as RedisClient);
   } finally {
     await clients.close();
   }

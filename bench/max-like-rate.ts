@@ -29,7 +29,8 @@ import { CpuSampler, machineInfo } from '../engine/machine.js';
 import { getStoragePath } from '../reference-impl/registry.js';
 import { CAPBENCH_VERSION } from '../scenarios/run.js';
 import { countSchema, parseLayer } from '../scenarios/settings.js';
-import { closeRedis, connectRedis, type RedisClient } from '../targets/redis/client.js';
+import type { RedisClient } from '../targets/redis/driver.js';
+import { openRedisClient } from '../targets/redis/open.js';
 import { parseInfo } from '../targets/redis/probe.js';
 import { parseArgv, parseSearchFlags, RETRY_OTHERS_PCT, searchCommand, storeUrlFlags, type SearchDefaults } from './flags.js';
 import {
@@ -316,7 +317,7 @@ async function main(argv: readonly string[]): Promise<number> {
 
   const { controller, dispose } = benchInterrupt(NAME);
   const interrupted = () => controller.signal.aborted;
-  const ctl = await connectRedis(conn, { name: 'capbench-bench-ctl' });
+  const ctl = await openRedisClient(conn, { name: 'capbench-bench-ctl' });
   try {
     const ctx: Ctx = { s, conn, ctl, signal: controller.signal, likes: { acknowledged: 0, stored: 0, lost: 0 } };
     const m = machineInfo();
@@ -436,7 +437,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2;
   } finally {
     dispose();
-    closeRedis(ctl);
+    ctl.destroy();
   }
 }
 

@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import { CapbenchError } from '../core/errors.js';
 import { RunResultSchema } from '../core/results.js';
-import { STORES } from '../core/target.js';
+import { REDIS_DRIVERS, STORES } from '../core/target.js';
 import type { StepMeasurement } from '../engine/capacity.js';
 import { writeFileAtomic } from '../reports/atomic.js';
 
@@ -46,6 +46,8 @@ export const SearchSettingsSchema = z
     /** Redis database for the bench's keys; absent: the URL's, else the bench's own. */
     db: int.optional(),
     allowRemote: z.boolean(),
+    /** The Redis paths' client library (--redis-driver); absent: the default, node-redis (targets/redis/driver.ts). */
+    redisDriver: z.enum(REDIS_DRIVERS).optional(),
     seed: int,
     /** Open-loop in-flight cap of every step. */
     maxInFlight: int,

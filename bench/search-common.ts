@@ -54,7 +54,7 @@ export interface Targets {
  * non-loopback host without --allow-remote, and probe each server.
  * @throws CapbenchError, one line naming the store and what to do (the caller exits 2).
  */
-export async function probeTargets(stores: readonly StoreName[], s: SearchSettings): Promise<Targets> {
+export async function probeTargets(stores: readonly StoreName[], s: Pick<SearchSettings, 'urls' | 'db' | 'allowRemote'> & { redisDriver?: SearchSettings['redisDriver'] }): Promise<Targets> {
   const t: Targets = { conns: {}, servers: {} };
   for (const store of stores) {
     try {
@@ -63,6 +63,8 @@ export async function probeTargets(stores: readonly StoreName[], s: SearchSettin
         // The keys live in their own database so that a reset elsewhere cannot spoil the likes-lost check.
         const db = s.db ?? (conn.database !== undefined ? undefined : BENCH_DB);
         if (db !== undefined) conn = getTarget('redis').parseUrl(`${conn.url.replace(/\/\d+$/, '')}/${db}`);
+        // --redis-driver: the paths' clients (targets/clients.ts) open this driver.
+        if (s.redisDriver !== undefined) conn = { ...conn, redisDriver: s.redisDriver };
       }
       if (!s.allowRemote && !isLoopbackHost(conn.host)) {
         throw new UsageError(`${store} target ${redactUrl(conn.url)} is not on this machine (loopback).`, { hint: 'Pass --allow-remote for a host you own.' });

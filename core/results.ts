@@ -364,7 +364,15 @@ export const RunResultSchema = z.object({
     node: z.string(),
   }),
   targets: z.array(
-    z.object({ store: z.string(), product: z.string(), version: z.string(), address: z.string(), standInFor: z.string().optional() }),
+    z.object({
+      store: z.string(),
+      product: z.string(),
+      version: z.string(),
+      address: z.string(),
+      standInFor: z.string().optional(),
+      /** The client library the storage paths drove it with, where there is a choice (Redis: "ioredis 5.11.1 (auto-pipelining)" or "node-redis 5.12.1"; absent in older files). */
+      client: z.string().optional(),
+    }),
   ),
   footprint: z.object({
     before: z.array(FootprintSchema),

@@ -21,7 +21,16 @@ export interface Connection {
   password?: string;
   /** Database / keyspace / index prefix, where the store has one. */
   database?: string;
+  /**
+   * Redis only: the client library the storage paths open it with (`--redis-driver`,
+   * targets/redis/driver.ts); absent: the default driver.
+   */
+  redisDriver?: RedisDriverName;
 }
+
+/** The Redis client libraries capbench can drive the Redis paths with (targets/redis/driver.ts). */
+export const REDIS_DRIVERS = ['ioredis', 'node-redis'] as const;
+export type RedisDriverName = (typeof REDIS_DRIVERS)[number];
 
 /** What a server says it is. `product` names stand-ins as what they are. */
 export interface ServerInfo {

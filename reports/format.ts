@@ -85,10 +85,14 @@ export function describeStages(stages: readonly Stage[]): string {
     .join(' → ');
 }
 
-/** "FerretDB (MongoDB wire protocol) 1.24.0, stand-in for MongoDB" style target label. */
+/**
+ * "FerretDB (MongoDB wire protocol) 1.24.0, stand-in for MongoDB" style target label; with the
+ * client library where the run recorded one: "Redis 7.0.15 via ioredis 5.11.1 (auto-pipelining)".
+ */
 export function describeTarget(t: RunResult['targets'][number]): string {
   const base = `${t.product} ${t.version}`;
-  return t.standInFor ? `${base} (stand-in for ${t.standInFor})` : base;
+  const named = t.standInFor ? `${base} (stand-in for ${t.standInFor})` : base;
+  return t.client ? `${named} via ${t.client}` : named;
 }
 
 /**

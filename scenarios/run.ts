@@ -12,6 +12,7 @@ import { machineInfo } from '../engine/machine.js';
 import { evaluateThresholds } from '../engine/thresholds.js';
 import { totalDurationS } from '../engine/schedule.js';
 import { getTarget } from '../targets/registry.js';
+import { redisDriverLabel, redisDriverOf } from '../targets/redis/driver.js';
 import { isLoopbackHost } from '../targets/local/net.js';
 import type { RunSettings } from './settings.js';
 import type { ScenarioContext } from './types.js';
@@ -57,7 +58,7 @@ export async function connectTargets(settings: RunSettings): Promise<{ connectio
     }
     const info = await getTarget(store).probe(conn);
     connections[store] = conn;
-    targets.push({ store, product: info.product, version: info.version, address: info.address, ...(info.standInFor ? { standInFor: info.standInFor } : {}) });
+    targets.push({ store, product: info.product, version: info.version, address: info.address, ...(info.standInFor ? { standInFor: info.standInFor } : {}), ...(store === 'redis' ? { client: redisDriverLabel(redisDriverOf(conn)) } : {}) });
   }
   return { connections, targets };
 }

@@ -13,7 +13,7 @@ import type { PacingChoice } from '../engine/protocol.js';
 import { z } from 'zod';
 import { UsageError } from '../core/errors.js';
 import type { Stage } from '../core/results.js';
-import { STORES, type Connection, type StoreName } from '../core/target.js';
+import { REDIS_DRIVERS, STORES, type Connection, type RedisDriverName, type StoreName } from '../core/target.js';
 import { parseDurationS, parseStages } from '../core/units.js';
 import { FaultListSchema, checkFaultPlan, parseFaultSpec, type FaultSpec } from '../core/faults.js';
 import type { Arrival } from '../engine/schedule.js';
@@ -22,6 +22,7 @@ import { parseThreshold, type Threshold } from '../engine/thresholds.js';
 import type { OperationSpec } from '../engine/types.js';
 import { getStoragePath } from '../reference-impl/registry.js';
 import { resolveConnection } from '../targets/registry.js';
+import { DEFAULT_REDIS_DRIVER } from '../targets/redis/driver.js';
 import { scenarioStores, type AnyScenario } from './types.js';
 
 /** A duration: a number of seconds, or text with a unit ("500ms", "10s", "2m", "1h"). */
@@ -122,6 +123,8 @@ export const RunSettingsLayer = z
     allowRemote: z.boolean().optional(),
     /** Faults to inject during the run (core/faults.ts), e.g. ["redis:kill@10s", "redis:restart@12s"]. */
     faults: FaultListSchema.optional(),
+    /** The client library of the Redis paths (targets/redis/driver.ts): ioredis (auto-pipelining) or node-redis. */
+    redisDriver: z.enum(REDIS_DRIVERS, { error: `use ${REDIS_DRIVERS.join(' or ')}` }).optional(),
   })
   .strict();
 /** A layer as given (before validation). */
@@ -143,6 +146,7 @@ export const SETTINGS_ENV = {
   opTimeout: 'CAPBENCH_OP_TIMEOUT',
   arrival: 'CAPBENCH_ARRIVAL',
   pacing: 'CAPBENCH_PACING',
+  redisDriver: 'CAPBENCH_REDIS_DRIVER',
 } as const satisfies Partial<Record<keyof RunSettingsLayerInput, string>>;
 
 /** Where a layer came from, for error lines: flags, a scenario file (its path), or the environment. */
@@ -246,6 +250,8 @@ export interface RunSettings {
   allowRemote: boolean;
   /** Faults to inject, sorted by start time, checked against the run (core/faults.ts); empty for none. */
   faults: FaultSpec[];
+  /** The Redis paths' client library (also set on connections.redis as `redisDriver`). */
+  redisDriver: RedisDriverName;
 }
 
 /** The layers to merge, highest first; any may be absent. */
@@ -324,6 +330,8 @@ export function resolveRunSettings(scenario: AnyScenario, layers: SettingsLayers
   const urls = first('urls') ?? {};
   const connections: Partial<Record<StoreName, Connection>> = {};
   for (const store of scenarioStores(scenario, options)) connections[store] = resolveConnection(store, urls[store]);
+  const redisDriver = first('redisDriver') ?? DEFAULT_REDIS_DRIVER;
+  if (connections.redis) connections.redis = { ...connections.redis, redisDriver };
 
   // A rate the in-flight cap cannot carry even at a loopback round trip (Little's law: in flight = rate x latency).
   const maxInFlight = first('maxInFlight') ?? HARNESS_DEFAULTS.maxInFlight;
@@ -365,5 +373,6 @@ export function resolveRunSettings(scenario: AnyScenario, layers: SettingsLayers
     thresholds,
     allowRemote: first('allowRemote') ?? false,
     faults,
+    redisDriver,
   };
 }

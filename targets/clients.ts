@@ -8,13 +8,14 @@ import type { MongoClient } from 'mongodb';
 import type { Client as ElasticsearchClient } from '@elastic/elasticsearch';
 import { CapbenchError } from '../core/errors.js';
 import type { Connection, StoreName } from '../core/target.js';
-import { connectRedis, type RedisClient } from './redis/client.js';
+import type { RedisClient } from './redis/driver.js';
+import { openRedisClient } from './redis/open.js';
 import { connectPostgres } from './postgres/client.js';
 import { connectMongo } from './mongodb/client.js';
 import { connectCassandra, type CassandraClient } from './cassandra/client.js';
 import { connectElasticsearch } from './elasticsearch/client.js';
 
-/** The client type of each store: node-redis v5 (RESP2), pg.Pool, MongoClient, cassandra-driver Client, @elastic/elasticsearch Client. */
+/** The client type of each store: capbench's RedisClient over ioredis or node-redis (targets/redis/driver.ts, per Connection.redisDriver), pg.Pool, MongoClient, cassandra-driver Client, @elastic/elasticsearch Client. */
 export interface StoreClientTypes {
   redis: RedisClient;
   postgres: pg.Pool;
@@ -61,7 +62,7 @@ export async function openStoreClients(
       if (!conn) throw new CapbenchError(`internal: no ${store} connection was resolved before opening its client.`);
       switch (store) {
         case 'redis':
-          open.redis = await connectRedis(conn);
+          open.redis = await openRedisClient(conn);
           break;
         case 'postgres':
           open.postgres = await connectPostgres(conn, { max: opts.pgPoolSize ?? 20 });

@@ -65,6 +65,8 @@ export interface RunFlags extends StoreUrlFlags {
   comparePaths?: string;
   /** Workload files (set by --compare-paths, not a flag): paths whose data the load phase also wipes. */
   resetPaths?: string[];
+  /** ioredis or node-redis: the Redis paths' client library (targets/redis/driver.ts). */
+  redisDriver?: string;
 }
 
 function parseOptionPairs(pairs: string[] = []): Record<string, unknown> {
@@ -106,6 +108,7 @@ export function flagsLayer(flags: RunFlags): RunSettingsLayerValue {
     faults: flags.fault,
     urls: Object.keys(urls).length ? urls : undefined,
     allowRemote: flags.allowRemote ? true : undefined,
+    redisDriver: flags.redisDriver,
   };
   return parseLayer(Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)), { kind: 'flags' });
 }
@@ -186,6 +189,8 @@ export async function runCommand(target: string, flags: RunFlags, signal?: Abort
   }
 
   if (k6) markK6(measured, k6);
+  // --engine k6 --via redis: k6's own Redis client ran the run phase; capbench's driver only loaded and verified.
+  if (k6 && !viaHttp) for (const t of measured.targets) if (t.client) t.client = `k6/experimental/redis in the run phase; ${t.client} for load and verify`;
   if (k6 || service) measured.generator = k6 ? { name: 'k6', version: K6_VERSION.replace(/^v/, ''), via: viaHttp ? 'http' : 'redis' } : { name: 'capbench', version: measured.tool.version, via: 'http' };
   const result = withCost(measured, cost);
   await writeReports(result, outDir, formats);
@@ -222,6 +227,7 @@ export function registerRunCommand(program: Command): void {
     .addOption(new Option('--via <kind>', 'drive the storage paths directly (driver), through the reference HTTP service (http), or (--engine k6) Redis straight from k6 (redis)').choices(['driver', 'http', 'redis']))
     .option('--service-url <url>', '--via http: a running `capbench serve` to drive (default: start one in this process)')
     .addOption(new Option('--engine <name>', 'load generator of the run phase: capbench (default) or k6 (the k6 `capbench services up k6` built)').choices(['capbench', 'k6']))
+    .option('--redis-driver <name>', 'client library of the Redis paths: ioredis (auto-pipelining) or node-redis (default: see docs/redis-drivers.md; env CAPBENCH_REDIS_DRIVER)')
     .option('--allow-remote', 'allow targets that are not on loopback (only hosts you own)')
     .option('--path-override <op=path>', 'workload files: run an operation on another storage path, repeatable, e.g. like=likes.redis-hash', (v: string, prev: string[] = []) => [...prev, v])
     .option('--compare-paths <op=paths>', 'workload files: run once per path, e.g. like=likes.redis-counter,likes.redis-hash, and write one compare report')

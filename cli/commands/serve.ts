@@ -5,12 +5,13 @@
 import { Command, Option } from 'commander';
 import { z } from 'zod';
 import { UsageError } from '../../core/errors.js';
-import { STORES, type Connection, type StoreName } from '../../core/target.js';
+import { REDIS_DRIVERS, STORES, type Connection, type StoreName } from '../../core/target.js';
 import { STORAGE_PATHS, getStoragePath, storesOf } from '../../reference-impl/registry.js';
 import { hasRoute } from '../../service/routes/index.js';
 import { startService, type ServedPath, type StartedService } from '../../service/server.js';
 import { countSchema, durationSchema, parseFlagValues } from '../../scenarios/settings.js';
 import { resolveConnection } from '../../targets/registry.js';
+import { DEFAULT_REDIS_DRIVER } from '../../targets/redis/driver.js';
 import { addStoreUrlOptions, type StoreUrlFlags } from '../store-urls.js';
 
 /** Flags of `capbench serve` as commander hands them over. */
@@ -27,6 +28,8 @@ export interface ServeFlags extends StoreUrlFlags {
   bodyLimit?: string;
   allowRemoteBind?: boolean;
   testHooks?: boolean;
+  /** ioredis or node-redis: the Redis paths' client library (targets/redis/driver.ts). */
+  redisDriver?: string;
 }
 
 const ServeFlagsSchema = z
@@ -41,6 +44,7 @@ const ServeFlagsSchema = z
     pgPoolSize: countSchema(1).max(500).default(32),
     storeTimeout: durationSchema().default(5),
     bodyLimit: countSchema(64).max(1_048_576).default(4096),
+    redisDriver: z.enum(REDIS_DRIVERS, { error: `use ${REDIS_DRIVERS.join(' or ')}` }).optional(),
   })
   .passthrough();
 
@@ -64,6 +68,7 @@ export async function serveCommand(flags: ServeFlags): Promise<StartedService> {
     const flag = flags[`${store}Url` as keyof StoreUrlFlags];
     connections[store] = resolveConnection(store, typeof flag === 'string' ? flag : undefined);
   }
+  if (connections.redis) connections.redis = { ...connections.redis, redisDriver: f.redisDriver ?? DEFAULT_REDIS_DRIVER };
   void STORES;
   const options = { ...(f.keyPrefix ? { keyPrefix: f.keyPrefix } : {}), ...(f.schema ? { schema: f.schema } : {}), ...(f.keyspace ? { keyspace: f.keyspace } : {}), ...(f.namespace ? { namespace: f.namespace } : {}) };
   const paths: ServedPath[] = ids.map((id) => ({ id, options }));
@@ -93,6 +98,7 @@ export function registerServeCommand(program: Command): void {
     .option('--keyspace <name>', 'feed and posts paths: Cassandra keyspace (and Redis prefix fo:<keyspace>:; default capbench_fanout)')
     .option('--namespace <name>', 'search paths: Elasticsearch alias prefix / MongoDB database (default capbench-search)')
     .option('--pg-pool-size <n>', 'PostgreSQL connections of the service', '32')
+    .option('--redis-driver <name>', 'client library of the Redis paths: ioredis (auto-pipelining) or node-redis (default node-redis)')
     .option('--store-timeout <d>', 'a store call running longer is answered 503', '5s')
     .option('--body-limit <bytes>', 'largest request body; larger is 413', '4096')
     .option('--allow-remote-bind', 'bind to a non-loopback interface (only on a network you own)')

@@ -11,7 +11,7 @@
  */
 import type pg from 'pg';
 import { InvalidArgumentError } from '../../core/errors.js';
-import type { RedisClient } from '../../targets/redis/client.js';
+import type { RedisClient } from '../../targets/redis/driver.js';
 import { runDdl } from '../common/pg.js';
 import { escapeGlob, unlinkMatching } from '../common/redis-keys.js';
 import { cachesDdl, quoteSchema } from './schema.js';
@@ -89,7 +89,7 @@ export abstract class PgRedisCache implements CacheLayer {
     const v = await load();
     if (v === undefined) return undefined;
     const json = JSON.stringify(v);
-    await this.redis.set(key, json, { expiration: { type: 'EX', value: this.ttl[kind] } });
+    await this.redis.set(key, json, { EX: this.ttl[kind] });
     this.l1Set(key, json, kind);
     return v;
   }

@@ -10,7 +10,7 @@
  * min(L1 TTL, its kind's Redis TTL) from when it was filled.
  */
 import { InvalidArgumentError } from '../../core/errors.js';
-import type { RedisClient } from '../../targets/redis/client.js';
+import type { RedisClient } from '../../targets/redis/driver.js';
 import { clientOf, defineStoragePath } from '../path.js';
 import { PgRedisCache, type CacheKind } from './base.js';
 import type { CacheOptions } from './types.js';
@@ -43,9 +43,7 @@ export class PubSubL1 extends PgRedisCache {
   override async setup(): Promise<void> {
     await super.setup();
     if (this.sub) return;
-    const sub = this.redis.duplicate() as RedisClient;
-    sub.on('error', () => undefined);
-    await sub.connect();
+    const sub = await this.redis.duplicate();
     // Never keep the process alive for the subscriber alone (a caller that forgets close()).
     sub.unref();
     await sub.subscribe(this.channel, (key) => {

@@ -19,7 +19,7 @@ export class WriteThrough extends PgRedisCache {
   }
   /** SET the new row with its TTL. */
   protected async afterWrite(key: string, kind: CacheKind, json: string): Promise<void> {
-    await this.redis.set(key, json, { expiration: { type: 'EX', value: this.ttl[kind] } });
+    await this.redis.set(key, json, { EX: this.ttl[kind] });
   }
 }
 

@@ -2,7 +2,7 @@
  * Redis helpers shared by the reference-impl storage paths: glob escaping and
  * prefix-scoped deletion.
  */
-import type { RedisClientType } from 'redis';
+import type { RedisClient } from '../../targets/redis/driver.js';
 
 /** Escape Redis glob metacharacters (`* ? [ ] \`) so a key prefix matches literally in SCAN MATCH. */
 export function escapeGlob(s: string): string {
@@ -15,7 +15,7 @@ export function escapeGlob(s: string): string {
  * @param pattern a SCAN MATCH glob; escape literal parts with escapeGlob().
  * @returns the number of keys removed.
  */
-export async function unlinkMatching(client: RedisClientType, pattern: string): Promise<number> {
+export async function unlinkMatching(client: RedisClient, pattern: string): Promise<number> {
   let removed = 0;
   for await (const keys of client.scanIterator({ MATCH: pattern, COUNT: 1000 })) {
     if (keys.length > 0) removed += await client.unlink(keys);
@@ -29,7 +29,7 @@ export async function unlinkMatching(client: RedisClientType, pattern: string): 
  * lost (the stored total equals the acknowledged likes).
  * @returns total of the values and the number of keys (string) or fields (hash) summed.
  */
-export async function sumMatching(client: RedisClientType, pattern: string, kind: 'string' | 'hash'): Promise<{ total: number; items: number }> {
+export async function sumMatching(client: RedisClient, pattern: string, kind: 'string' | 'hash'): Promise<{ total: number; items: number }> {
   let total = 0;
   let items = 0;
   // SCAN may return a key more than once (while the keyspace is rehashed): count each once.

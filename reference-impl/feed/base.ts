@@ -25,7 +25,7 @@
 import cassandra from 'cassandra-driver';
 import { InvalidArgumentError } from '../../core/errors.js';
 import type { CassandraClient } from '../../targets/cassandra/client.js';
-import type { RedisClient } from '../../targets/redis/client.js';
+import type { RedisClient } from '../../targets/redis/driver.js';
 import { unlinkMatching, escapeGlob } from '../common/redis-keys.js';
 import { checkFeedSchema, feedDdl, FEED_TABLES, KEYSPACE_RE } from './schema.js';
 import type { Delivery, FanoutTotals, FanoutWorker, Feed, FeedEntry, FeedOptions, PostOptions } from './types.js';

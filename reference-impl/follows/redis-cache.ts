@@ -16,7 +16,7 @@
  * cache a TTL).
  */
 import { InvalidArgumentError } from '../../core/errors.js';
-import type { RedisClient } from '../../targets/redis/client.js';
+import type { RedisClient } from '../../targets/redis/driver.js';
 import { escapeGlob, unlinkMatching } from '../common/redis-keys.js';
 import { clientOf, defineStoragePath } from '../path.js';
 import { CassandraFollows } from './cassandra.js';
@@ -205,7 +205,7 @@ export class RedisCachedFollows implements FollowGraph {
 
   /** UNLINK every key under this prefix. @returns keys removed. */
   dropCache(): Promise<number> {
-    return unlinkMatching(this.redis as never, `${escapeGlob(this.prefix)}*`);
+    return unlinkMatching(this.redis, `${escapeGlob(this.prefix)}*`);
   }
 }
 

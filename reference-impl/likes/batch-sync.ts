@@ -36,7 +36,7 @@
  * Post documents carry `lb` (one number): the cost of idempotency is 8 bytes a document.
  */
 import type { Collection } from 'mongodb';
-import type { RedisClientType } from 'redis';
+import type { RedisClient } from '../../targets/redis/driver.js';
 import { InvalidArgumentError } from '../../core/errors.js';
 import { clientOf, defineStoragePath } from '../path.js';
 import { escapeGlob, unlinkMatching } from '../common/redis-keys.js';
@@ -120,7 +120,7 @@ return s`;
 class Script {
   private sha: string | undefined;
   constructor(private readonly src: string) {}
-  async run<T>(client: RedisClientType, keys: string[], args: string[]): Promise<T> {
+  async run<T>(client: RedisClient, keys: string[], args: string[]): Promise<T> {
     if (this.sha === undefined) this.sha = await client.scriptLoad(this.src);
     try {
       return (await client.evalSha(this.sha, { keys, arguments: args })) as T;
@@ -147,7 +147,7 @@ export class BatchSyncLikes implements LikeCounter {
   readonly keyPattern: string;
   /** Keys of the pending deltas, the batch in flight and its id. */
   readonly keys: { pend: string; fly: string; flyid: string; seq: string; done: string };
-  private readonly client: RedisClientType;
+  private readonly client: RedisClient;
   private readonly head: string;
   private readonly like1: Script;
   private readonly repair = new Script(REPAIR);
@@ -161,10 +161,10 @@ export class BatchSyncLikes implements LikeCounter {
   private onFlush: ((r: FlushResult) => void) | undefined;
 
   /**
-   * @param client a connected node-redis v5 client (RESP2); posts: the MongoDB posts collection.
+   * @param client a connected capbench RedisClient over either driver (targets/redis/driver.ts); posts: the MongoDB posts collection.
    * @throws InvalidArgumentError for flushMs < 10, flushBatch < 1 or an unknown redisLayout.
    */
-  constructor(client: RedisClientType, posts: Collection<PostLikesDoc>, opts: BatchSyncOptions = {}) {
+  constructor(client: RedisClient, posts: Collection<PostLikesDoc>, opts: BatchSyncOptions = {}) {
     this.client = client;
     this.posts = posts;
     this.flushMs = opts.flushMs ?? DEFAULT_FLUSH_MS;

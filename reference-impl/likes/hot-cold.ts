@@ -17,7 +17,7 @@
  * "top 10% most liked": pick hotMinLikes at the 90th percentile of the counts).
  */
 import type { Collection } from 'mongodb';
-import type { RedisClientType } from 'redis';
+import type { RedisClient } from '../../targets/redis/driver.js';
 import { InvalidArgumentError } from '../../core/errors.js';
 import { clientOf, defineStoragePath } from '../path.js';
 import { escapeGlob, unlinkMatching } from '../common/redis-keys.js';
@@ -53,7 +53,7 @@ export class HotColdLikes implements LikeCounter {
   readonly keyPattern: string;
   /** Reads served from Redis / from the MongoDB fallback since open (for hit-ratio figures). */
   readonly reads = { hits: 0, fallbacks: 0 };
-  private readonly client: RedisClientType;
+  private readonly client: RedisClient;
   private readonly head: string;
   private readonly hotFrom: number;
   private readonly hotMinLikes: number;
@@ -62,7 +62,7 @@ export class HotColdLikes implements LikeCounter {
   /**
    * @throws InvalidArgumentError for a bad TTL, an unknown hotPolicy, or a "recent"/"top" policy without its threshold.
    */
-  constructor(client: RedisClientType, posts: Collection<PostLikesDoc>, opts: HotColdOptions = {}) {
+  constructor(client: RedisClient, posts: Collection<PostLikesDoc>, opts: HotColdOptions = {}) {
     this.client = client;
     this.posts = posts;
     this.hotTtlS = opts.ttlSeconds === undefined ? SEED_LIKES_TTL_S : checkTtlSeconds(this.path, opts.ttlSeconds);

@@ -4,7 +4,7 @@
  * Memory Optimization Strategy for Likes" / "Memory-Saving Techniques": "p:123:l  # 60%
  * shorter", "TTL Automation").
  */
-import type { RedisClientType } from 'redis';
+import type { RedisClient } from '../../targets/redis/driver.js';
 import { escapeGlob, sumMatching, unlinkMatching } from '../common/redis-keys.js';
 import { clientOf, defineStoragePath } from '../path.js';
 import { checkSeedRange, checkTtlSeconds, initialFor, type LikeCounter, type LikeCounterOptions, type SeedRange } from './types.js';
@@ -29,15 +29,15 @@ export class RedisCounterLikes implements LikeCounter {
   readonly path = 'likes.redis-counter' as const;
   /** SCAN pattern that matches exactly this instance's keys (for reset() and footprint). */
   readonly keyPattern: string;
-  private readonly client: RedisClientType;
+  private readonly client: RedisClient;
   private readonly head: string;
   private readonly ttlS: number;
 
   /**
-   * @param client a connected node-redis v5 client with RESP2 replies (the default; create
-   *   it with `createClient({ url, RESP: 2 })` so TypeScript infers RedisClientType).
+   * @param client a connected capbench RedisClient over either driver (targets/redis/open.ts
+   *   openRedisClient; ioredis or node-redis, targets/redis/driver.ts).
    */
-  constructor(client: RedisClientType, opts: RedisCounterOptions = {}) {
+  constructor(client: RedisClient, opts: RedisCounterOptions = {}) {
     this.client = client;
     const prefix = opts.keyPrefix ?? '';
     this.head = prefix + 'p:';
@@ -79,7 +79,7 @@ export class RedisCounterLikes implements LikeCounter {
       } else {
         const writes: Promise<unknown>[] = [];
         for (let id = start; id < stop; id++) {
-          writes.push(this.client.set(this.key(id), String(initialFor(range, id)), { expiration: { type: 'EX', value: this.ttlS } }));
+          writes.push(this.client.set(this.key(id), String(initialFor(range, id)), { EX: this.ttlS }));
         }
         await Promise.all(writes);
       }

@@ -10,7 +10,7 @@
  * compact listpack encoding. So post `id` lives in hash `pl:{floor(id / B)}`, field
  * `id % B`, with B at or below the server's hash-max-listpack-entries.
  */
-import type { RedisClientType } from 'redis';
+import type { RedisClient } from '../../targets/redis/driver.js';
 import { InvalidArgumentError } from '../../core/errors.js';
 import { clientOf, defineStoragePath } from '../path.js';
 import { escapeGlob, sumMatching, unlinkMatching } from '../common/redis-keys.js';
@@ -60,17 +60,17 @@ export class RedisHashLikes implements LikeCounter {
   readonly keyPattern: string;
   /** What setup() read from the server; undefined before setup() or when CONFIG is disabled. */
   listpackLimits: ListpackLimits | undefined;
-  private readonly client: RedisClientType;
+  private readonly client: RedisClient;
   private readonly head: string;
   private readonly ttlS: number;
   /** Field names "0".."B-1", built once so the hot path does not format numbers. */
   private readonly fields: readonly string[];
 
   /**
-   * @param client a connected node-redis v5 client with RESP2 replies (`createClient({ url, RESP: 2 })`).
+   * @param client a connected capbench RedisClient over either driver (targets/redis/driver.ts).
    * @throws InvalidArgumentError when bucketSize is not an integer >= 1.
    */
-  constructor(client: RedisClientType, opts: RedisHashOptions = {}) {
+  constructor(client: RedisClient, opts: RedisHashOptions = {}) {
     const b = opts.bucketSize ?? DEFAULT_BUCKET_SIZE;
     if (!Number.isSafeInteger(b) || b < 1) {
       throw new InvalidArgumentError(this.path, `invalid bucket size ${b}.`, { hint: 'Use an integer >= 1, at most the server\'s hash-max-listpack-entries.' });

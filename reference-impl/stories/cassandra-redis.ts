@@ -22,7 +22,7 @@
 import cassandra from 'cassandra-driver';
 import { InvalidArgumentError } from '../../core/errors.js';
 import type { CassandraClient } from '../../targets/cassandra/client.js';
-import type { RedisClient } from '../../targets/redis/client.js';
+import type { RedisClient } from '../../targets/redis/driver.js';
 import { escapeGlob, unlinkMatching } from '../common/redis-keys.js';
 import { KEYSPACE_RE, keyspaceDdl } from '../feed/schema.js';
 import { clientOf, defineStoragePath } from '../path.js';
@@ -116,7 +116,7 @@ export class CassandraRedisStories implements StoryStore {
     const active = this.key('active_stories', s.userId);
     await this.redis
       .multi()
-      .set(this.key('story', s.storyId), JSON.stringify(s), { expiration: { type: 'EX', value: this.ttlSeconds } })
+      .set(this.key('story', s.storyId), JSON.stringify(s), { EX: this.ttlSeconds })
       .lRem(active, 0, String(s.storyId))
       .lPushX(active, String(s.storyId))
       .expire(active, this.ttlSeconds, 'GT')
@@ -131,7 +131,7 @@ export class CassandraRedisStories implements StoryStore {
     if (!row) return undefined;
     const story = fromRow(row);
     const left = Number(row.get('ttl'));
-    if (left > 0) await this.redis.set(this.key('story', storyId), JSON.stringify(story), { expiration: { type: 'EX', value: left } });
+    if (left > 0) await this.redis.set(this.key('story', storyId), JSON.stringify(story), { EX: left });
     return story;
   }
 
@@ -166,7 +166,7 @@ export class CassandraRedisStories implements StoryStore {
       let maxLeft = 0;
       rs.rows.forEach((r, i) => {
         const left = Number(r.get('ttl'));
-        if (left > 0) m.set(this.key('story', stories[i]!.storyId), JSON.stringify(stories[i]), { expiration: { type: 'EX', value: left } });
+        if (left > 0) m.set(this.key('story', stories[i]!.storyId), JSON.stringify(stories[i]), { EX: left });
         maxLeft = Math.max(maxLeft, left);
       });
       m.expire(listKey, Math.max(1, maxLeft));

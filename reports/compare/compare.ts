@@ -266,7 +266,7 @@ function comparisonNotes(baseline: RunRef, current: RunRef, paired: boolean): st
   }
   for (const t of c.targets) {
     const bt = b.targets.find((x) => x.store === t.store);
-    if (bt && (bt.product !== t.product || bt.version !== t.version)) notes.push(`${t.store}: ${B} ran on ${describeTarget(t)}, ${A} on ${describeTarget(bt)}.`);
+    if (bt && (bt.product !== t.product || bt.version !== t.version || bt.client !== t.client)) notes.push(`${t.store}: ${B} ran on ${describeTarget(t)}, ${A} on ${describeTarget(bt)}.`);
   }
   if (b.machine.hostname !== c.machine.hostname || b.machine.cpuModel !== c.machine.cpuModel || b.machine.cpus !== c.machine.cpus) {
     notes.push(

@@ -6,7 +6,7 @@
  * members a command), then MEMORY USAGE ... SAMPLES 0 (every element counted) of each, SCARD,
  * PFCOUNT and the relative error. Keys are under the run's prefix and removed afterwards.
  */
-import type { RedisClient } from '../../targets/redis/client.js';
+import type { RedisClient } from '../../targets/redis/driver.js';
 
 /** One row of the experiment. Bytes are MEMORY USAGE; error is (PFCOUNT − n) / n. */
 export interface HllRow {

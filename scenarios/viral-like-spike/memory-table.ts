@@ -9,7 +9,7 @@
  * Seed rows: All in Redis 1,000,000 ~500MB-1GB (1KB per post); Hot Only (10%) 100,000 ~50-100MB
  * (90% reduction); With Hashes 100,000 ~20-30MB (5x more efficient).
  */
-import type { RedisClientType } from 'redis';
+import type { RedisClient } from '../../targets/redis/driver.js';
 import type { ClaimResult, ScenarioTable } from '../../core/results.js';
 import { openStoragePath } from '../../reference-impl/registry.js';
 import { SEED_LIKES_TTL_S } from '../../reference-impl/likes/types.js';
@@ -47,7 +47,7 @@ export interface MemoryTable {
   table: ScenarioTable;
 }
 
-async function usedMemory(redis: RedisClientType): Promise<number> {
+async function usedMemory(redis: RedisClient): Promise<number> {
   const m = /used_memory:(\d+)/.exec(await redis.info('memory'));
   return Number(m?.[1] ?? NaN);
 }
@@ -57,7 +57,7 @@ async function usedMemory(redis: RedisClientType): Promise<number> {
  * read the growth of used_memory, remove them.
  */
 async function measure(clients: StoreClients, pathId: string, posts: number, opts: Record<string, unknown>): Promise<{ bytes: number; seedS: number }> {
-  const redis = clients.redis as RedisClientType;
+  const redis = clients.redis as RedisClient;
   const path = await openStoragePath('likes', pathId, clients, { ...opts, keyPrefix: PREFIX });
   await path.reset();
   await waitForLazyFree(redis, 60_000);
@@ -76,7 +76,7 @@ async function measure(clients: StoreClients, pathId: string, posts: number, opt
  * incrementally (two tables at once until it ends), and after a removal it shrinks the table in
  * its cron; a read right away would count either.
  */
-async function settledMemory(redis: RedisClientType, timeoutMs = 15_000): Promise<number> {
+async function settledMemory(redis: RedisClient, timeoutMs = 15_000): Promise<number> {
   // Stable = within 0.1% across four reads 250 ms apart (serverCron resizes tables every 100 ms).
   const end = Date.now() + timeoutMs;
   const reads = [await usedMemory(redis)];

@@ -4,7 +4,7 @@
  * workload leaves in Redis (options.ts BATCH_SYNC_LOG). Seed 000, "Likes System": "Redis →
  * MongoDB, async batch updates".
  */
-import type { RedisClientType } from 'redis';
+import type { RedisClient } from '../../targets/redis/driver.js';
 import type { FlushResult } from '../../reference-impl/likes/batch-sync.js';
 import { BATCH_SYNC_LOG } from './options.js';
 
@@ -19,12 +19,12 @@ export interface SyncLag {
 }
 
 /** The flush log a run left (oldest first). */
-export async function readFlushLog(redis: RedisClientType): Promise<FlushResult[]> {
+export async function readFlushLog(redis: RedisClient): Promise<FlushResult[]> {
   return (await redis.lRange(BATCH_SYNC_LOG.flushes, 0, -1)).map((s) => JSON.parse(s) as FlushResult).sort((a, b) => a.takenAt - b.takenAt);
 }
 
 /** The sampled acknowledgement times (Date.now(), ms). */
-export async function readAckSamples(redis: RedisClientType): Promise<number[]> {
+export async function readAckSamples(redis: RedisClient): Promise<number[]> {
   return (await redis.lRange(BATCH_SYNC_LOG.acks, 0, -1)).map(Number).sort((a, b) => a - b);
 }
 

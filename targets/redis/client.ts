@@ -7,8 +7,12 @@ import { CapbenchError, TargetUnreachableError } from '../../core/errors.js';
 import type { Connection } from '../../core/target.js';
 import { addressOf, describeNetworkError } from '../local/net.js';
 
-/** The client type connectRedis() returns (redis v5 with its default modules, RESP2). */
-export type RedisClient = RedisClientType;
+/**
+ * The client type connectRedis() returns (node-redis v5 with its default modules, RESP2). The
+ * infrastructure (probe, footprint, faults, persistence) uses it directly; storage paths and
+ * scenarios use capbench's RedisClient (targets/redis/driver.ts) over either driver.
+ */
+export type NodeRedisClient = RedisClientType;
 
 /** Options of connectRedis(). */
 export interface ConnectRedisOptions {
@@ -32,7 +36,7 @@ export interface ConnectRedisOptions {
  * @throws TargetUnreachableError "redis at <address> is unreachable: <reason>." when the
  *   server does not answer, refuses the password, or the database does not exist.
  */
-export async function connectRedis(conn: Connection, opts: ConnectRedisOptions = {}): Promise<RedisClient> {
+export async function connectRedis(conn: Connection, opts: ConnectRedisOptions = {}): Promise<NodeRedisClient> {
   const timeout = opts.connectTimeoutMs ?? 5000;
   let connected = false;
   const client = createClient({
@@ -46,7 +50,7 @@ export async function connectRedis(conn: Connection, opts: ConnectRedisOptions =
         return Math.min(50 * 2 ** Math.min(retries, 6), 2000);
       },
     },
-  }) as unknown as RedisClient;
+  }) as unknown as NodeRedisClient;
   client.on('error', (err: Error) => opts.onError?.(err));
   try {
     await client.connect();
@@ -59,7 +63,7 @@ export async function connectRedis(conn: Connection, opts: ConnectRedisOptions =
 }
 
 /** Close a client at once (pending commands are rejected); never throws, even if already closed. */
-export function closeRedis(client: RedisClient): void {
+export function closeRedis(client: NodeRedisClient): void {
   try {
     client.destroy();
   } catch {

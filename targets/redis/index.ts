@@ -8,7 +8,9 @@ import { redisLocal } from './local.js';
 import { probeRedis } from './probe.js';
 import { parseRedisUrl, REDIS_DEFAULT_URL, REDIS_URL_ENV } from './url.js';
 
-export { closeRedis, connectRedis, mapRedisError, type ConnectRedisOptions, type RedisClient } from './client.js';
+export { closeRedis, connectRedis, mapRedisError, type ConnectRedisOptions, type NodeRedisClient } from './client.js';
+export { DEFAULT_REDIS_DRIVER, redisDriverLabel, REDIS_DRIVERS, redisDriverOf, type RedisClient, type RedisDriverName, type RedisMulti } from './driver.js';
+export { openRedisClient } from './open.js';
 export { keyPattern, redisFootprint, type RedisFootprintOptions } from './footprint.js';
 export { REDIS_DOCKER, REDIS_IMAGE } from './image.js';
 export { redisConfig, redisLocal, REDIS_LOCAL_HOST, REDIS_LOCAL_PORT, REDIS_PACKAGES } from './local.js';

@@ -4,7 +4,7 @@
  */
 import type { Connection, ServerInfo } from '../../core/target.js';
 import { addressOf } from '../local/net.js';
-import { closeRedis, connectRedis, mapRedisError, type RedisClient } from './client.js';
+import { closeRedis, connectRedis, mapRedisError, type NodeRedisClient } from './client.js';
 
 /** Parse the text of INFO into a field map ("# Section" headers and blank lines skipped). */
 export function parseInfo(text: string): Map<string, string> {
@@ -18,7 +18,7 @@ export function parseInfo(text: string): Map<string, string> {
 }
 
 /** ServerInfo of an already connected client (INFO server). */
-export async function redisServerInfo(client: RedisClient, conn: Connection): Promise<ServerInfo> {
+export async function redisServerInfo(client: NodeRedisClient, conn: Connection): Promise<ServerInfo> {
   const info = parseInfo(await client.info('server'));
   const version = info.get('valkey_version') ?? info.get('redis_version') ?? 'unknown';
   const serverName = info.get('server_name');

@@ -13,19 +13,19 @@ import { InvalidArgumentError } from '../../core/errors.js';
 import type { CacheLayer, CacheOptions } from '../../reference-impl/caches/types.js';
 import { pathsOf } from '../../reference-impl/registry.js';
 import type { StoreClients } from '../../targets/clients.js';
-import { TEST_TAG, testClients } from './env.js';
+import { driversFor, driverTag, TEST_TAG, testClients } from './env.js';
 
 const SCHEMA = `${TEST_TAG}_cc`;
 const OWN: CacheOptions = { schema: SCHEMA, redisPrefix: `${TEST_TAG}:cc:` };
 
-for (const path of pathsOf('caches')) {
-  describe(`caches conformance: ${path.id}`, () => {
+for (const path of pathsOf('caches')) for (const driver of driversFor(path.stores)) {
+  describe(`caches conformance: ${path.id}${driverTag(driver)}`, () => {
     let clients: StoreClients;
     let a: CacheLayer;
     let b: CacheLayer;
 
     before(async () => {
-      clients = await testClients(path.stores);
+      clients = await testClients(path.stores, undefined, driver);
       a = path.open(clients, OWN);
       b = path.open(clients, OWN);
       await Promise.all([a.setup(), b.setup()]);

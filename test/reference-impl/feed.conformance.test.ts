@@ -14,7 +14,7 @@ import type { Feed, FeedEntry, FeedOptions } from '../../reference-impl/feed/typ
 import { CassandraRedisFeed } from '../../reference-impl/feed/base.js';
 import { getStoragePath, pathsOf } from '../../reference-impl/registry.js';
 import type { StoreClients } from '../../targets/clients.js';
-import { TEST_TAG, testClients } from './env.js';
+import { driversFor, driverTag, TEST_TAG, testClients } from './env.js';
 import { unlinkMatching } from '../../reference-impl/common/redis-keys.js';
 
 const KS = `capbench_fanout_${TEST_TAG}`.slice(0, 48);
@@ -45,14 +45,18 @@ async function drain(f: Feed): Promise<void> {
 /** Post ids of a timeline. */
 const ids = (es: FeedEntry[]) => es.map((e) => e.postId);
 
-for (const path of pathsOf('feed')) {
-  describe(`feed conformance: ${path.id}`, () => {
+for (const path of pathsOf('feed')) for (const driver of driversFor(path.stores)) {
+  describe(`feed conformance: ${path.id}${driverTag(driver)}`, () => {
     let f: Feed;
+    // This suite's own clients, Redis through `driver` (the strategy-specific tests below use the file's).
+    let clients: StoreClients;
     before(async () => {
+      clients = await testClients(path.stores, undefined, driver);
       f = path.open(clients, OPTS);
       await f.setup();
       await f.setup(); // idempotent
     });
+    after(() => clients.close());
     beforeEach(() => f.reset());
 
     test('a post reaches every follower (3 pages of fan-out), newest first, each once; the author timeline has it', async () => {

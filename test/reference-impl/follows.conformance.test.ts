@@ -10,9 +10,10 @@ import { InvalidArgumentError } from '../../core/errors.js';
 import type { FollowGraph, FollowGraphOptions, UserPage } from '../../reference-impl/follows/types.js';
 import { pathsOf } from '../../reference-impl/registry.js';
 import type { StoreClients } from '../../targets/clients.js';
+import type { RedisDriverName } from '../../core/target.js';
 import { escapeGlob, unlinkMatching } from '../../reference-impl/common/redis-keys.js';
 import { errorKind } from '../../engine/types.js';
-import { prng, refusedWriteKind, shuffle, TEST_TAG, testClients } from './env.js';
+import { driversFor, driverTag, prng, refusedWriteKind, shuffle, TEST_TAG, testClients } from './env.js';
 
 const USERS = 500;
 const OWN: FollowGraphOptions = { schema: `${TEST_TAG}_fc` };
@@ -26,8 +27,8 @@ const REFUSING: FollowGraphOptions = { schema: `${TEST_TAG}_fcr` };
  * server is made to refuse differently: a keyspace with replication_factor 3 on one node, where
  * the follow's Paxos round cannot reach a quorum (NoHostAvailableError wrapping each host's Unavailable).
  */
-async function refusedFollowKind(path: { stores: readonly string[]; open(c: StoreClients, o?: FollowGraphOptions): FollowGraph }, clients: StoreClients): Promise<string | undefined> {
-  if (!path.stores.includes('cassandra')) return refusedWriteKind(path.stores as never, (c) => path.open(c, OWN).follow(1, 2));
+async function refusedFollowKind(path: { stores: readonly string[]; open(c: StoreClients, o?: FollowGraphOptions): FollowGraph }, clients: StoreClients, driver?: RedisDriverName): Promise<string | undefined> {
+  if (!path.stores.includes('cassandra')) return refusedWriteKind(path.stores as never, (c) => path.open(c, OWN).follow(1, 2), driver);
   const g = path.open(clients, REFUSING);
   await g.setup();
   await clients.cassandra!.execute(`ALTER KEYSPACE ${REFUSING.schema} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3}`);
@@ -74,13 +75,13 @@ async function assertCountsMatchRows(f: FollowGraph, users: readonly number[]): 
   }
 }
 
-for (const path of pathsOf('follows')) {
-  describe(`follows conformance: ${path.id}`, () => {
+for (const path of pathsOf('follows')) for (const driver of driversFor(path.stores)) {
+  describe(`follows conformance: ${path.id}${driverTag(driver)}`, () => {
     let clients: StoreClients;
     let f: FollowGraph;
 
     before(async () => {
-      clients = await testClients(path.stores);
+      clients = await testClients(path.stores, undefined, driver);
       f = path.open(clients, OWN);
       // Concurrent setup calls must neither fail nor duplicate anything.
       await Promise.all([f.setup(), f.setup(), path.open(clients, OWN).setup()]);
@@ -220,7 +221,7 @@ for (const path of pathsOf('follows')) {
 
     test("driver errors reach the caller with the store's own code, for the engine to count by kind", async () => {
       // A write the server itself refuses (PostgreSQL 25006, Redis NOPERM, Cassandra NoHostAvailableError wrapping Unavailable): the path must not wrap or swallow it.
-      const kind = await refusedFollowKind(path, clients);
+      const kind = await refusedFollowKind(path, clients, driver);
       assert.match(String(kind), /^(25006|NOPERM|NoHostAvailableError)$/, `a follow the store refuses rejects with the driver's code, got ${kind}`);
     });
   });

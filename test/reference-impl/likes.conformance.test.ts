@@ -11,7 +11,7 @@ import { openStoragePath, pathsOf } from '../../reference-impl/registry.js';
 import { PerUserLikes } from '../../reference-impl/likes/per-user.js';
 import { LIKES_MONGO_DB } from '../../reference-impl/common/mongo.js';
 import type { StoreClients } from '../../targets/clients.js';
-import { prng, refusedWriteKind, shuffle, TEST_TAG, testClients } from './env.js';
+import { driversFor, driverTag, prng, refusedWriteKind, shuffle, TEST_TAG, testClients } from './env.js';
 
 const N_FAST = 2000;
 /**
@@ -25,15 +25,15 @@ const concurrencyOf = (stores: readonly string[]) => (slowWrites(stores) ? 200 :
 const OWN: LikeCounterOptions = { keyPrefix: `${TEST_TAG}:lc:`, schema: `${TEST_TAG}_lc` };
 const NEIGHBOUR: LikeCounterOptions = { keyPrefix: `${TEST_TAG}:lcn:`, schema: `${TEST_TAG}_lcn` };
 
-for (const path of pathsOf('likes')) {
+for (const path of pathsOf('likes')) for (const driver of driversFor(path.stores)) {
   const N = concurrencyOf(path.stores);
-  describe(`likes conformance: ${path.id}`, () => {
+  describe(`likes conformance: ${path.id}${driverTag(driver)}`, () => {
     let clients: StoreClients;
     let c: LikeCounter;
     let neighbour: LikeCounter;
 
     before(async () => {
-      clients = await testClients(path.stores);
+      clients = await testClients(path.stores, undefined, driver);
       c = await openStoragePath('likes', path.id, clients, OWN);
       neighbour = await openStoragePath('likes', path.id, clients, NEIGHBOUR);
     });
@@ -149,7 +149,7 @@ for (const path of pathsOf('likes')) {
         return;
       }
       // A write the server itself refuses (PostgreSQL 25006, Redis NOPERM): the path must not wrap or swallow it.
-      const kind = await refusedWriteKind(path.stores, (c) => path.open(c, OWN).like(1));
+      const kind = await refusedWriteKind(path.stores, (c) => path.open(c, OWN).like(1), driver);
       assert.match(String(kind), /^(25006|NOPERM|NoHostAvailableError)$/, `a like on a read-only store rejects with the driver's code, got ${kind}`);
     });
   });

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type pg from 'pg';
-import type { RedisClientType } from 'redis';
+import type { RedisClient } from '../../targets/redis/driver.js';
 import { CapbenchError, InvalidArgumentError, UsageError } from '../../core/errors.js';
 import { DEFAULT_BUCKET_SIZE, PgDirectLikes, RedisCounterLikes, RedisHashLikes, type LikeCounter } from '../../reference-impl/likes/index.js';
 import { getStoragePath, openStoragePath, pathIdsOf, pathsOf, storesOf } from '../../reference-impl/registry.js';
@@ -17,7 +17,7 @@ const KEY_PREFIX = `${TEST_TAG}:`;
 const SCHEMA = `${TEST_TAG}_likes`;
 
 let clients: StoreClients;
-let redis: RedisClientType;
+let redis: RedisClient;
 let pool: pg.Pool;
 const counters = new Map<string, LikeCounter>();
 

@@ -13,7 +13,7 @@ import { InvalidArgumentError } from '../../core/errors.js';
 import type { Story, StoryStore, StoryStoreOptions } from '../../reference-impl/stories/types.js';
 import { pathsOf } from '../../reference-impl/registry.js';
 import type { StoreClients } from '../../targets/clients.js';
-import { TEST_TAG, testClients } from './env.js';
+import { driversFor, driverTag, TEST_TAG, testClients } from './env.js';
 
 const KS = `${TEST_TAG}_st`;
 const OWN: StoryStoreOptions = { keyspace: KS, redisPrefix: `${TEST_TAG}:st:` };
@@ -21,13 +21,13 @@ const SHORT: StoryStoreOptions = { ...OWN, ttlSeconds: 2 };
 const NEIGHBOUR: StoryStoreOptions = { keyspace: KS, redisPrefix: `${TEST_TAG}:stn:` };
 const story = (storyId: number, userId: number, createdAt: number): Story => ({ storyId, userId, mediaUrl: `https://cdn.example/${storyId}.jpg`, mediaType: 'image', createdAt });
 
-for (const path of pathsOf('stories')) {
-  describe(`stories conformance: ${path.id}`, () => {
+for (const path of pathsOf('stories')) for (const driver of driversFor(path.stores)) {
+  describe(`stories conformance: ${path.id}${driverTag(driver)}`, () => {
     let clients: StoreClients;
     let p: StoryStore;
 
     before(async () => {
-      clients = await testClients(path.stores);
+      clients = await testClients(path.stores, undefined, driver);
       p = path.open(clients, OWN);
       await Promise.all([p.setup(), p.setup()]);
     });

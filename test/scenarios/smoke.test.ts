@@ -10,7 +10,7 @@ import { describe, test } from 'node:test';
 import { pathIdsOf } from '../../reference-impl/registry.js';
 import { SCENARIOS } from '../../scenarios/registry.js';
 import { runScenario } from '../../scenarios/run.js';
-import { parseLayer, resolveRunSettings } from '../../scenarios/settings.js';
+import { envLayer, parseLayer, resolveRunSettings } from '../../scenarios/settings.js';
 import type { AnyScenario } from '../../scenarios/types.js';
 
 /** The paths a scenario can run: any path of its family, else the ones its default operations use. */
@@ -26,6 +26,8 @@ describe('smoke matrix: every (scenario, allowed path) for a second', { timeout:
         const options = { ...scenario.smokeOptions, ...(path ? { path } : {}) };
         const settings = resolveRunSettings(scenario, {
           flags: parseLayer({ options, rate: 60, duration: 1, warmup: 0, thresholds: ['*:error_rate<0.1%'] }, { kind: 'flags' }),
+          // CAPBENCH_REDIS_DRIVER=ioredis runs the matrix's Redis paths on the other driver (issue 7).
+          env: envLayer(),
         });
         const declared = scenario.operations(settings.options);
         if (path) assert.ok(declared.every((o) => o.path === path), `every operation runs on ${path}`);

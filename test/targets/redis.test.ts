@@ -6,13 +6,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { UsageError } from '../../core/errors.js';
-import { closeRedis, connectRedis, keyPattern, parseInfo, redisTarget, type RedisClient } from '../../targets/redis/index.js';
+import { closeRedis, connectRedis, keyPattern, parseInfo, redisTarget, type NodeRedisClient } from '../../targets/redis/index.js';
 import { targetConformance, type TargetAdapter } from './conformance.js';
 
 const N = 500;
 const prefix = (tag: string) => `cbtest:${tag}`;
 
-const redis: TargetAdapter<RedisClient> = {
+const redis: TargetAdapter<NodeRedisClient> = {
   store: 'redis',
   urlName: 'Redis',
   urlAt: (port) => `redis://127.0.0.1:${port}/2`,

@@ -53,7 +53,7 @@ export function Header({ r }: { r: RunResult }) {
   );
 }
 
-/** One target: product and version, store and address, and a badge when it stands in for another product. */
+/** One target: product and version, store and address (and the client library, where recorded), and a badge when it stands in for another product. */
 function Target({ t }: { t: RunResult['targets'][number] }) {
   return (
     <li>
@@ -61,6 +61,7 @@ function Target({ t }: { t: RunResult['targets'][number] }) {
       <span class="muted">
         ({t.store} at <code>{t.address}</code>)
       </span>
+      {t.client ? <span class="muted"> · client {t.client}</span> : null}
       {t.standInFor ? (
         <>
           {' '}
