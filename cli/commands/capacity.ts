@@ -48,6 +48,8 @@ export interface CapacityFlags extends StoreUrlFlags {
   maxErrorRate?: string;
   workers?: string;
   maxInFlight?: string;
+  pacing?: string;
+  redisDriver?: string;
   opTimeout?: string;
   seed?: string;
   out?: string;
@@ -288,6 +290,8 @@ export function registerCapacityCommand(program: Command): void {
     .option('--no-retry', `do not rerun a failing step during which other processes used >= ${d.retryOthersPct}% of a core`)
     .option('--workers <n>', 'worker threads generating load (default 1)')
     .option('--max-in-flight <n>', 'open loop: most operations in flight (default 10000)')
+    .option('--pacing <kind>', 'how threads wait for arrivals: spin, batch or auto (default; see `capbench run --help`)')
+    .option('--redis-driver <name>', 'client library of the Redis paths: ioredis or node-redis (docs/redis-drivers.md)')
     .option('--op-timeout <d>', 'an operation running longer is a timeout (default 10s)')
     .option('--seed <n>', 'seed for key choice (default 1)')
     .option('--out <dir>', 'output directory (default results/capacity-<scenario>-<time>)')

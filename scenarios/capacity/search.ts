@@ -260,6 +260,7 @@ async function runStep(
     warmupS: q.warmupS,
     workers: s.workers,
     maxInFlight: s.maxInFlight,
+    pacing: s.pacing,
     graceS: 1,
     opTimeoutS: s.opTimeoutS,
     seed: s.seed,

@@ -64,3 +64,24 @@ test('the hot path counts (engine/counts.ts) give the same histogram as recordin
   counts.addInto(empty);
   assert.equal(empty.totalCount, 0);
 });
+
+test('percentilesMs reads every figure in one pass with the values hdr-histogram-js gives', () => {
+  for (const size of [1, 7, 150, 5000, 100_000]) {
+    const h = newHistogram();
+    let x = size * 7919 + 1;
+    for (let i = 0; i < size; i++) {
+      x = (x * 1103515245 + 12345) % 2147483648;
+      recordNs(h, Math.round(500 * Math.exp((x / 2147483648) * 16)));
+    }
+    const p = percentilesMs(h);
+    const ms = (us: number) => Math.round(us) / 1000;
+    assert.equal(p.count, size);
+    assert.equal(p.p50, ms(h.getValueAtPercentile(50)), `p50 of ${size}`);
+    if (size >= 10) assert.equal(p.p90, ms(h.getValueAtPercentile(90)), `p90 of ${size}`);
+    if (size >= 100) assert.equal(p.p99, ms(h.getValueAtPercentile(99)), `p99 of ${size}`);
+    if (size >= 1000) assert.equal(p.p999, ms(h.getValueAtPercentile(99.9)), `p99.9 of ${size}`);
+    assert.equal(p.max, ms(h.getValueAtPercentile(100)), `max of ${size}`);
+    assert.equal(p.mean, Math.round(h.mean) / 1000, `mean of ${size}`);
+    assert.equal(p.min, ms(h.minNonZeroValue), `min of ${size}`);
+  }
+});
