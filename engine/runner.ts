@@ -70,7 +70,7 @@ export function msToNextSecond(ms: number): number {
 }
 
 /** Spin pacing: how close to an arrival the loop stops sleeping on timers and spins, ms. */
-const SPIN_MS = 1;
+const SPIN_MS = 2;
 
 /**
  * The in-flight table: a fixed array of slots reused through a free list, each with its two
