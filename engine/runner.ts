@@ -307,12 +307,20 @@ export async function runThread(
       // latency equals service time and a slow target lowers the rate (coordinated omission).
       // A user is one callback, called by the slot as its operation completes: no promise or
       // closure per operation.
-      await new Promise<void>((allDone) => {
+      await new Promise<void>((allDone, fail) => {
         let running = users;
+        let failed = false;
         // The completion time of one operation is the send time of the user's next: one clock read per operation.
         const user = (now: number) => {
-          if (!aborted() && now < endNs) launch(seq++, now, now, user);
-          else if (--running === 0) allDone();
+          try {
+            if (!failed && !aborted() && now < endNs) launch(seq++, now, now, user);
+            else if (--running === 0) allDone();
+          } catch (err) {
+            // A workload that throws while picking is a bug in the scenario: end the run with it
+            // (user() runs in a completion callback, where a throw would be an unhandled rejection).
+            failed = true;
+            fail(err);
+          }
         };
         for (let u = 0; u < users; u++) user(nowNs());
       });
