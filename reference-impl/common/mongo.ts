@@ -53,7 +53,9 @@ const SEED_BATCH = 5000;
  */
 export async function seedPosts(col: Collection<PostLikesDoc>, first: number, count: number, likesOf: (id: number) => number): Promise<void> {
   const end = first + count;
-  await col.deleteMany({ _id: { $gte: first, $lt: end } });
+  // In id ranges of SEED_BATCH: FerretDB 1.24 (SQLite) binds one SQL variable per matched
+  // document and refuses a delete of more than SQLite's limit ("too many SQL variables").
+  for (let start = first; start < end; start += SEED_BATCH) await col.deleteMany({ _id: { $gte: start, $lt: Math.min(end, start + SEED_BATCH) } });
   for (let start = first; start < end; start += SEED_BATCH) {
     const stop = Math.min(end, start + SEED_BATCH);
     const docs: PostLikesDoc[] = [];
@@ -107,5 +109,20 @@ export class KeyedSerializer {
       if (this.tails.get(key) === tail) this.tails.delete(key);
     });
     return next;
+  }
+}
+
+/**
+ * Delete every document of a likes path's posts collection by dropping it (a later insert creates
+ * it again; these collections carry no index but _id). Not deleteMany({}): FerretDB 1.24 (SQLite)
+ * binds one SQL variable per document and refused it on a 100K-post collection ("too many SQL
+ * variables", docs/errata.md).
+ */
+export async function clearPosts(col: Collection<PostLikesDoc>): Promise<void> {
+  try {
+    await col.drop();
+  } catch (err) {
+    // A collection that does not exist is already clear (MongoDB: NamespaceNotFound, code 26).
+    if ((err as { code?: number }).code !== 26 && !/ns not found|NamespaceNotFound/i.test(String((err as Error).message))) throw err;
   }
 }

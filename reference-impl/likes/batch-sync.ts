@@ -40,7 +40,7 @@ import type { RedisClient } from '../../targets/redis/driver.js';
 import { InvalidArgumentError } from '../../core/errors.js';
 import { clientOf, defineStoragePath } from '../path.js';
 import { escapeGlob, unlinkMatching } from '../common/redis-keys.js';
-import { DUPLICATE_KEY, isDuplicateKey, isFerretDb, postsCollection, seedPosts, sumPosts, type PostLikesDoc } from '../common/mongo.js';
+import { DUPLICATE_KEY, isDuplicateKey, isFerretDb, postsCollection, seedPosts, sumPosts, type PostLikesDoc, clearPosts } from '../common/mongo.js';
 import { checkSeedRange, initialFor, type LikeCounter, type LikeCounterOptions, type SeedRange } from './types.js';
 
 /** Options of this path: the family's LikeCounterOptions fields it reads (documented there). */
@@ -266,7 +266,7 @@ export class BatchSyncLikes implements LikeCounter {
   async reset(): Promise<void> {
     await this.close();
     await unlinkMatching(this.client, this.keyPattern);
-    await this.posts.deleteMany({});
+    await clearPosts(this.posts);
   }
 
   /** Likes acknowledged in Redis and not (yet) in MongoDB: the sum of bs:pend and bs:fly (partly applied batches counted whole). */

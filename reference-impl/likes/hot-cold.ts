@@ -21,7 +21,7 @@ import type { RedisClient } from '../../targets/redis/driver.js';
 import { InvalidArgumentError } from '../../core/errors.js';
 import { clientOf, defineStoragePath } from '../path.js';
 import { escapeGlob, unlinkMatching } from '../common/redis-keys.js';
-import { isDuplicateKey, isFerretDb, KeyedSerializer, postsCollection, seedPosts, sumPosts, type PostLikesDoc } from '../common/mongo.js';
+import { isDuplicateKey, isFerretDb, KeyedSerializer, postsCollection, seedPosts, sumPosts, type PostLikesDoc, clearPosts } from '../common/mongo.js';
 import { checkSeedRange, checkTtlSeconds, initialFor, SEED_LIKES_TTL_S, type LikeCounter, type LikeCounterOptions, type SeedRange } from './types.js';
 
 /** Options of this path: the family's LikeCounterOptions fields it reads (documented there). */
@@ -161,7 +161,7 @@ export class HotColdLikes implements LikeCounter {
   /** UNLINK this instance's keys and delete every post document. */
   async reset(): Promise<void> {
     await unlinkMatching(this.client, this.keyPattern);
-    await this.posts.deleteMany({});
+    await clearPosts(this.posts);
   }
 
   /** MongoDB holds every count: its sum and number of documents. */

@@ -9,7 +9,7 @@
  */
 import type { Collection } from 'mongodb';
 import { clientOf, defineStoragePath } from '../path.js';
-import { isDuplicateKey, isFerretDb, KeyedSerializer, postsCollection, seedPosts, sumPosts, type PostLikesDoc } from '../common/mongo.js';
+import { isDuplicateKey, isFerretDb, KeyedSerializer, postsCollection, seedPosts, sumPosts, type PostLikesDoc, clearPosts } from '../common/mongo.js';
 import { checkSeedRange, initialFor, type LikeCounter, type LikeCounterOptions, type SeedRange } from './types.js';
 
 /** Options of this path: the family's LikeCounterOptions fields it reads (documented there). */
@@ -70,9 +70,9 @@ export class MongoDirectLikes implements LikeCounter {
     await seedPosts(this.posts, range.first, range.count, (id) => initialFor(range, id));
   }
 
-  /** deleteMany on this instance's collection (the collection stays). */
+  /** Drop this instance's collection (clearPosts: a later like or seed creates it again). */
   async reset(): Promise<void> {
-    await this.posts.deleteMany({});
+    await clearPosts(this.posts);
   }
 
   /** Sum of `likes` over the collection and the number of post documents. */
