@@ -43,7 +43,7 @@ import { openStoreClients } from '../targets/clients.js';
 import { parseArgv, parseSearchFlags, RETRY_OTHERS_PCT, searchCommand, storeUrlFlags, type SearchDefaults } from './flags.js';
 import { cpuUsPerOp, judgeTenX, parseProcStat, TEN_X_HOLDS_AT, type TenXVerdict } from './like-paths-verdict.js';
 import { BENCH_SCHEMA_VERSION, writeBenchOutput, type PathComparisonOutput, type PathComparisonSettings, type PathReport, type PathStep } from './output.js';
-import { acknowledgedLikes, alignRows, benchInterrupt, benchStepOf, CPUS, likeCapacity, likesCheck, log, mean, othersPct, out, probeTargets, redactedUrls, runBench, sleep, STEP_COLUMNS, stepTable, targetRecord, type Targets } from './search-common.js';
+import { acknowledgedLikes, alignRows, benchInterrupt, benchStart, benchStepOf, CPUS, likeCapacity, likesCheck, log, mean, othersPct, out, redactedUrls, runBench, sleep, STEP_COLUMNS, stepTable, targetRecord, type Targets } from './search-common.js';
 
 const NAME = 'like-paths';
 /** The likes paths, from the registry (reference-impl/registry.ts). */
@@ -340,26 +340,13 @@ function summaryTable(reports: readonly PathReport[], s: PathComparisonSettings)
 
 /** Entry point. Resolves to the process exit code. */
 async function main(argv: readonly string[]): Promise<number> {
-  let s: PathComparisonSettings;
-  try {
-    const p = parseFlags(argv);
-    if (p === 'help') return 0;
-    s = p;
-  } catch (err) {
-    log(`${NAME}: ${describeError(err)}`);
-    return 2;
-  }
   const startedAt = new Date();
   const t0 = performance.now();
   // Only the stores of --paths are resolved; a path never reads another's connection.
+  const started = await benchStart<PathComparisonSettings>(NAME, () => parseFlags(argv), (s) => storesOf(s.paths));
+  if (typeof started === 'number') return started;
+  const { s, targets } = started;
   const stores = storesOf(s.paths);
-  let targets: Targets;
-  try {
-    targets = await probeTargets(stores, s);
-  } catch (err) {
-    log(`${NAME}: ${describeError(err)}`);
-    return 2;
-  }
 
   const { controller, dispose } = benchInterrupt(NAME);
   const interrupted = () => controller.signal.aborted;

@@ -44,7 +44,7 @@ import {
   type RedisBenchmarkRecord,
 } from './output.js';
 import { displayCommand, findOnPath, parseRedisBenchmarkQuiet, redisBenchmarkArgs, runRedisBenchmark, type RedisBenchmarkPlan } from './redis-benchmark.js';
-import { acknowledgedLikes, alignRows, benchInterrupt, benchStepOf, CPUS, likeCapacity, likesCheck, log, othersPct, out, probeTargets, redactedUrls, runBench, STEP_COLUMNS, stepTable, targetRecord } from './search-common.js';
+import { acknowledgedLikes, alignRows, benchInterrupt, benchStart, benchStepOf, CPUS, likeCapacity, likesCheck, log, othersPct, out, redactedUrls, runBench, STEP_COLUMNS, stepTable, targetRecord } from './search-common.js';
 import type { CapacityStep as CapacityStepRecord } from '../core/capacity.js';
 
 const NAME = 'max-like-rate';
@@ -294,24 +294,11 @@ function interpret(
 
 /** Entry point. Resolves to the process exit code. */
 async function main(argv: readonly string[]): Promise<number> {
-  let s: CapacitySettings;
-  try {
-    const p = parseBenchFlags(argv);
-    if (p === 'help') return 0;
-    s = p;
-  } catch (err) {
-    log(`${NAME}: ${describeError(err)}`);
-    return 2;
-  }
   const startedAt = new Date();
   const t0 = performance.now();
-  let targets: Awaited<ReturnType<typeof probeTargets>>;
-  try {
-    targets = await probeTargets(PATH_STORES, s);
-  } catch (err) {
-    log(`${NAME}: ${describeError(err)}`);
-    return 2;
-  }
+  const started = await benchStart<CapacitySettings>(NAME, () => parseBenchFlags(argv), () => PATH_STORES);
+  if (typeof started === 'number') return started;
+  const { s, targets } = started;
   const conn = targets.conns.redis!;
   const server = targets.servers.redis!;
 

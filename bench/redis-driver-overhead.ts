@@ -42,7 +42,7 @@ import { openRedisClient } from '../targets/redis/open.js';
 import { BENCH_DB, parseArgv, storeUrlFlags } from './flags.js';
 import { BENCH_SCHEMA_VERSION } from './output.js';
 import { counterOn, shared } from './redis-driver-overhead-workload.js';
-import { alignRows, benchInterrupt, log, out, probeTargets, redactedUrls, runBench, sleep, targetRecord, type Targets } from './search-common.js';
+import { alignRows, benchInterrupt, benchStart, log, out, redactedUrls, runBench, sleep, targetRecord } from './search-common.js';
 
 const NAME = 'redis-driver-overhead';
 /** The issue's criterion: capbench's closed loop reaches at least this share of the plain loop's ops/s. */
@@ -328,24 +328,11 @@ function compareDrivers(rows: readonly Row[]): { driverRatio: DriverOverheadOutp
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  let s: Settings;
-  try {
-    const p = parseFlags(argv);
-    if (p === 'help') return 0;
-    s = p;
-  } catch (err) {
-    log(`${NAME}: ${describeError(err)}`);
-    return 2;
-  }
   const startedAt = new Date();
   const t0 = performance.now();
-  let targets: Targets;
-  try {
-    targets = await probeTargets(['redis'], s);
-  } catch (err) {
-    log(`${NAME}: ${describeError(err)}`);
-    return 2;
-  }
+  const started = await benchStart(NAME, () => parseFlags(argv), () => ['redis']);
+  if (typeof started === 'number') return started;
+  const { s, targets } = started;
   const conn = targets.conns.redis!;
   const clients = new Map<RedisDriverName, RedisClient>();
   try {

@@ -48,13 +48,41 @@ export interface Targets {
   servers: Partial<Record<StoreName, ServerInfo>>;
 }
 
+/** What probeTargets() reads of a bench's settings. */
+export type ProbeSettings = Pick<SearchSettings, 'urls' | 'db' | 'allowRemote'> & { redisDriver?: SearchSettings['redisDriver'] };
+
+/**
+ * The start every bench shares: parse its flags, then probe the stores it needs (probeTargets).
+ * @param parse the bench's flag parser: its settings, or 'help' once --help was printed.
+ * @param stores the stores to probe for those settings.
+ * @returns the settings and the targets; or the exit code to stop with: 0 after --help, 2 after
+ *   one line (`<name>: <what is wrong>`) for a bad flag or a target that does not answer.
+ */
+export async function benchStart<S extends ProbeSettings>(name: string, parse: () => S | 'help', stores: (s: S) => readonly StoreName[]): Promise<{ s: S; targets: Targets } | number> {
+  let s: S;
+  try {
+    const p = parse();
+    if (p === 'help') return 0;
+    s = p;
+  } catch (err) {
+    log(`${name}: ${describeError(err)}`);
+    return 2;
+  }
+  try {
+    return { s, targets: await probeTargets(stores(s), s) };
+  } catch (err) {
+    log(`${name}: ${describeError(err)}`);
+    return 2;
+  }
+}
+
 /**
  * Resolve each store's connection (--<store>-url > CAPBENCH_<STORE>_URL > the local server),
  * move Redis to the bench's database (--db, else the URL's, else BENCH_DB), refuse a
  * non-loopback host without --allow-remote, and probe each server.
  * @throws CapbenchError, one line naming the store and what to do (the caller exits 2).
  */
-export async function probeTargets(stores: readonly StoreName[], s: Pick<SearchSettings, 'urls' | 'db' | 'allowRemote'> & { redisDriver?: SearchSettings['redisDriver'] }): Promise<Targets> {
+export async function probeTargets(stores: readonly StoreName[], s: ProbeSettings): Promise<Targets> {
   const t: Targets = { conns: {}, servers: {} };
   for (const store of stores) {
     try {
