@@ -95,8 +95,8 @@ const StepCpu = { clientCpuPct: n, machineCpuPct: n, othersCpuPct: n };
 
 const ServerSchema = RunResultSchema.shape.targets.element.extend({ url: z.string() }).strict();
 
-/** What every bench file starts with. */
-const Envelope = {
+/** What every bench file starts with (bench/redis-driver-overhead.ts's own shape too). */
+export const Envelope = {
   schemaVersion: z.literal(BENCH_SCHEMA_VERSION),
   /** The bench that wrote it (bench/<name>.ts). */
   bench: z.string(),

@@ -40,7 +40,7 @@ import { countSchema, durationSchema, parseFlagValues, parseLayer } from '../sce
 import { redisDriverLabel, type RedisClient } from '../targets/redis/driver.js';
 import { openRedisClient } from '../targets/redis/open.js';
 import { BENCH_DB, parseArgv, storeUrlFlags } from './flags.js';
-import { BENCH_SCHEMA_VERSION } from './output.js';
+import { BENCH_SCHEMA_VERSION, Envelope } from './output.js';
 import { counterOn, shared } from './redis-driver-overhead-workload.js';
 import { alignRows, benchInterrupt, benchStart, log, out, redactedUrls, runBench, sleep, targetRecord } from './search-common.js';
 
@@ -140,15 +140,8 @@ type Row = z.infer<typeof RowSchema>;
 const DriverOverheadOutputSchema = z
   .object({
     kind: z.literal('driver-overhead'),
-    schemaVersion: z.literal(BENCH_SCHEMA_VERSION),
+    ...Envelope,
     bench: z.literal(NAME),
-    tool: RunResultSchema.shape.tool,
-    startedAt: z.string(),
-    endedAt: z.string(),
-    wallS: z.number(),
-    interrupted: z.boolean(),
-    command: z.string(),
-    machine: RunResultSchema.shape.machine,
     target: RunResultSchema.shape.targets.element.extend({ url: z.string() }),
     /** The library version behind each driver, e.g. "ioredis 5.11.1 (auto-pipelining)". */
     drivers: z.partialRecord(z.enum(REDIS_DRIVERS), z.string()),
