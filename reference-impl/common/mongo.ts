@@ -93,16 +93,42 @@ export async function isFerretDb(col: Collection<PostLikesDoc>): Promise<boolean
 }
 
 /**
+ * How long a write may wait behind earlier ones in a KeyedSerializer before it is given up
+ * unsent, ms: the engine's default operation timeout (10 s), after which nobody awaits it.
+ */
+export const SERIAL_MAX_WAIT_MS = 10_000;
+
+/** A write a KeyedSerializer gave up before sending it (it waited longer than its maxWaitMs). */
+export class SerialQueueTimeoutError extends Error {
+  constructor(waitedMs: number) {
+    super(`not sent: waited ${Math.round(waitedMs)} ms behind earlier writes (FerretDB gets this path's writes one at a time, docs/errata.md M1)`);
+    this.name = 'SerialQueueTimeoutError';
+  }
+}
+
+/**
  * Runs async tasks one at a time per key (a per-key promise chain), for the FerretDB
  * workaround above: a path's own concurrent $inc on one post are applied in turn. It cannot
  * order writes from other processes; those still lose updates on FerretDB.
+ *
+ * A task whose turn comes more than `maxWaitMs` after it was queued is not run: it rejects
+ * with SerialQueueTimeoutError. Without that bound an overloaded step leaves a queue of
+ * minutes of writes that the MongoDB driver keeps sending (it reconnects a closed client) into
+ * the next steps, and the stand-in looks wedged until restarted.
  */
 export class KeyedSerializer {
   private readonly tails = new Map<number, Promise<unknown>>();
-  /** Run `task` after every earlier task of `key` settled; resolves/rejects as the task does. */
+  /** @param maxWaitMs the longest a task may wait for its turn, ms (default SERIAL_MAX_WAIT_MS). */
+  constructor(private readonly maxWaitMs = SERIAL_MAX_WAIT_MS) {}
+  /** Run `task` after every earlier task of `key` settled; resolves/rejects as the task does, or with SerialQueueTimeoutError when it waited too long to start. */
   run<T>(key: number, task: () => Promise<T>): Promise<T> {
+    const queuedAt = performance.now();
+    const turn = () => {
+      const waited = performance.now() - queuedAt;
+      return waited > this.maxWaitMs ? Promise.reject(new SerialQueueTimeoutError(waited)) : task();
+    };
     const prev = this.tails.get(key) ?? Promise.resolve();
-    const next = prev.then(task, task);
+    const next = prev.then(turn, turn);
     const tail = next.catch(() => undefined);
     this.tails.set(key, tail);
     void tail.then(() => {

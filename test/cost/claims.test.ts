@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { COST_CLAIM_TOLERANCE, costClaims, loadPriceBook, parsePriceBook } from '../../reports/cost/index.js';
-import { followsRun, likesRun, storesOfPath } from './helpers.js';
+import { followsRun, likesRun, searchRun, storesOfPath } from './helpers.js';
 
 const IDS = ['cost.likes-elasticache-1m', 'cost.likes-redis-labs-1m', 'cost.likes-upstash-1m', 'cost.es-all-hot-1tb', 'cost.es-optimized'];
 const entry = (id: string, offer: string, priceUsd: number, memoryGiB: number) => ({
@@ -24,9 +24,9 @@ test('a likes run gets the five cost claims with the ids the claims register use
   assert.match(claims[2]!.note!, /each sustained like\/s adds \$5\.26\/month/);
   for (const c of claims.slice(3)) {
     assert.equal(c.verdict, 'not-measurable');
-    assert.match(c.note!, /no search scenario exists yet/);
+    assert.match(c.note!, /measured by the search scenario \(`capbench run search`\), and this run has none/);
   }
-  assert.match(claims[3]!.note!, /one i3\.2xlarge costs \$456\/month/);
+  assert.match(claims[3]!.note!, /The seed's i3\.2xlarge costs \$456\/month/);
   assert.match(claims[4]!.note!, /costs \$114 \+ \$504 \+ \$3\.45 = \$621\/month/);
 });
 
@@ -50,4 +50,32 @@ test('without a measured footprint the likes claims are not measurable; a run wi
   assert.deepEqual(noisy.slice(0, 3).map((c) => c.verdict), ['not-measurable', 'not-measurable', 'not-measurable']);
   assert.match(noisy[0]!.note!, /not above 0/);
   assert.deepEqual(costClaims(followsRun(), book, { storesOfPath }), []);
+});
+
+test('a search run prices the Elasticsearch claims from its index bytes per post at 1M posts, and gets no likes claims', async () => {
+  const claims = costClaims(searchRun(420), await loadPriceBook(), { storesOfPath });
+  assert.deepEqual(claims.map((c) => c.id), ['cost.es-all-hot-1tb', 'cost.es-optimized']);
+  const [hot, tiered] = claims as [(typeof claims)[0], (typeof claims)[0]];
+  // 1M x 420 B = 401 MiB: the cheapest hot i3 holding it is an i3.large, 730 h x $0.156.
+  assert.equal(hot.measured, '1M posts × 420 B = 401 MiB of index (the seed: 1 TB) → one i3.large (442 GiB local) = $114/month');
+  assert.equal(hot.verdict, 'refuted');
+  assert.match(hot.note!, /The seed's i3\.2xlarge costs \$456\/month/);
+  // The seed's layout: i3.large + d2.xlarge (730 h x $0.69) + half the index on S3 at $0.023/GB-month.
+  assert.match(tiered.measured, /hot 66\.8 MiB, warm 134 MiB, cold 200 MiB\) → i3\.large \$114 \+ d2\.xlarge \$504 \+ S3 \$0\.00 = \$618\/month; one i3\.large alone holds the whole index for \$114\/month$/);
+  assert.equal(tiered.verdict, 'refuted');
+  // A hot node priced at ~$300/month that holds the index: the all-hot claim holds.
+  const book = parsePriceBook(
+    JSON.stringify({
+      currency: 'USD',
+      entries: [
+        { id: 'h', provider: 'P', product: 'ES', stores: ['elasticsearch'], offer: 'h.big', unit: 'node-hour', priceUsd: 0.41, storageGB: 1000, tier: 'hot', region: 'r', source: 'https://example.com', readAt: '2026-01-15' },
+        { id: 'h0', provider: 'P', product: 'ES', stores: ['elasticsearch'], offer: 'h.tiny', unit: 'node-hour', priceUsd: 0.01, storageGB: 0.1, tier: 'hot', region: 'r', source: 'https://example.com', readAt: '2026-01-15' },
+      ],
+    }),
+    'es-book.json',
+  );
+  const [hot2, tiered2] = costClaims(searchRun(420), book, { storesOfPath });
+  assert.equal(hot2!.verdict, 'holds', hot2!.measured);
+  assert.match(hot2!.measured, /one h\.big \(1,000 GiB local\) = \$299\/month$/);
+  assert.equal(tiered2!.verdict, 'not-measurable');
 });

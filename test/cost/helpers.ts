@@ -27,6 +27,17 @@ export function likesRun(bytesPerPost: number | null = 80): RunResult {
   return r;
 }
 
+/** search on search.es: `bytesPerPost` index bytes per post (the derived figure the search scenario reports). */
+export function searchRun(bytesPerPost: number | null): RunResult {
+  const r = sampleResult({ scenario: { id: 'search', options: { posts: 1_000_000 } } });
+  r.scenario.paths = ['search.es'];
+  r.operations = [capped(r.operations[0]!, 'match', 'search.es', 50)];
+  r.targets = [{ store: 'elasticsearch', product: 'Elasticsearch', version: '8.19.21', address: '127.0.0.1:9200' }];
+  r.footprint.derived = [{ name: 'bytes per post (index)', value: bytesPerPost, unit: 'bytes', note: 'default codec' }];
+  r.claims = [];
+  return r;
+}
+
 /** follow-queries on follows.pg: 100 B per follow edge, follow peaks at 1,000 ops/s. */
 export function followsRun(): RunResult {
   const r = sampleResult({ scenario: { id: 'follow-queries', options: { users: 1000, followsPerUser: 10, schema: 'public' } } });
