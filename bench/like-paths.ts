@@ -303,8 +303,8 @@ async function measurePath(ctx: Ctx, path: string): Promise<PathReport> {
   // Nothing acknowledged may be missing from the store (DESIGN.md: likes lost must be 0).
   report.likes.acknowledged = acked.n;
   try {
-    const total = await withCounter(ctx, path, (c) => c.total());
-    report.likes = likesCheck(acked.n, total, options.posts, 'them');
+    const { total, keepsZeroCounters } = await withCounter(ctx, path, async (c) => ({ total: await c.total(), keepsZeroCounters: c.keepsZeroCounters !== false }));
+    report.likes = likesCheck(acked.n, total, options.posts, 'them', keepsZeroCounters);
   } catch (err) {
     log(`${NAME}: could not sum the ${path} counters: ${describeError(err)}`);
   }

@@ -119,11 +119,13 @@ export function redactedUrls(urls: SearchSettings['urls']): SearchSettings['urls
 
 /**
  * The likes-lost check (DESIGN.md: likes lost must be 0): `acknowledged` likes against the
- * counters' sum. When the number of counters is not the `seeded` one, another process reset
- * or wrote `what` meanwhile, and there is no loss figure.
+ * counters' sum. When the number of counters is not the `seeded` one (more than it, for a path
+ * that keeps no zero counters: `keepsZeroCounters` false), another process reset or wrote
+ * `what` meanwhile, and there is no loss figure.
  */
-export function likesCheck(acknowledged: number, total: { posts: number; likes: number }, seeded: number, what: string): LikesCheck {
-  if (total.posts === seeded) return { acknowledged, stored: total.likes, lost: Math.max(0, acknowledged - total.likes) };
+export function likesCheck(acknowledged: number, total: { posts: number; likes: number }, seeded: number, what: string, keepsZeroCounters = true): LikesCheck {
+  // A path that keeps no zero counters (LikeCounter.keepsZeroCounters) holds at most one per seeded post.
+  if (keepsZeroCounters ? total.posts === seeded : total.posts <= seeded) return { acknowledged, stored: total.likes, lost: Math.max(0, acknowledged - total.likes) };
   return {
     acknowledged,
     stored: total.likes,

@@ -15,7 +15,7 @@
  *
  * A duplicate like is kept from counting twice by `INSERT INTO likes ... IF NOT EXISTS`: only
  * an applied insert writes user_likes and increments the counter. Its cost (a Paxos round: 4
- * round trips instead of 1) is measured by bench/likes-per-user-dedup.ts. Windows left: a
+ * round trips instead of 1) is measured by bench/likes-per-user-dedup.ts (docs/benchmarks.md). Windows left: a
  * failure after the applied insert and before the counter update leaves the count one low
  * (counter updates are not idempotent, so they are not retried); a counter update that times
  * out may or may not have been applied.
@@ -187,6 +187,9 @@ export class PerUserLikes implements LikeCounter {
   async reset(): Promise<void> {
     for (const t of Object.values(this.tables)) await this.client.execute(`TRUNCATE ${t}`);
   }
+
+  /** A Cassandra counter row exists only once incremented: posts seeded with 0 likes hold none. */
+  readonly keepsZeroCounters = false;
 
   /** Sum of the counters and the number of counter rows (a paged full scan). */
   async total(): Promise<{ likes: number; posts: number }> {

@@ -98,6 +98,12 @@ export interface LikeCounter {
    */
   total(): Promise<{ likes: number; posts: number }>;
   /**
+   * False when a post with 0 likes holds no counter (a Cassandra counter row exists only once
+   * incremented: likes.per-user), so total().posts counts the posts with a like, not the seeded
+   * ones. Absent: every seeded post holds a counter.
+   */
+  readonly keepsZeroCounters?: boolean;
+  /**
    * What like() resolves to: "exact" (default when absent) = the post's count right after this
    * like, distinct across concurrent likes (an atomic increment's reply); "read" = a read of
    * the count after the write, which concurrent likes may share (likes.per-user: Cassandra

@@ -68,3 +68,16 @@ test('server CPU per like is µs of one core per operation', () => {
   assert.equal(cpuUsPerOp(null, 1_000), null);
   assert.equal(cpuUsPerOp(50, 0), null);
 });
+
+test('the likes-lost check: a loss figure when the counters are the seeded ones (or fewer, for a path that keeps no zero counters)', async () => {
+  const { likesCheck } = await import('../../bench/search-common.js');
+  assert.deepEqual(likesCheck(100, { posts: 1000, likes: 100 }, 1000, 'them'), { acknowledged: 100, stored: 100, lost: 0 });
+  assert.deepEqual(likesCheck(100, { posts: 1000, likes: 97 }, 1000, 'them'), { acknowledged: 100, stored: 97, lost: 3 });
+  // Another process reset the counters: no loss figure, and the note says why.
+  const reset = likesCheck(100, { posts: 40, likes: 40 }, 1000, 'them');
+  assert.equal(reset.lost, null);
+  assert.match(reset.note!, /40 counters found instead of the 1000 seeded/);
+  // likes.per-user (Cassandra counters): only the liked posts hold one.
+  assert.deepEqual(likesCheck(100, { posts: 40, likes: 99 }, 1000, 'them', false), { acknowledged: 100, stored: 99, lost: 1 });
+  assert.equal(likesCheck(100, { posts: 1001, likes: 100 }, 1000, 'them', false).lost, null);
+});
