@@ -25,6 +25,7 @@ import { z } from 'zod';
 import { CapbenchError, describeError, UsageError } from '../core/errors.js';
 import { newHistogram, percentilesMs, recordNs } from '../engine/histogram.js';
 import { KEYSPACE_RE } from '../reference-impl/feed/schema.js';
+import { parseArgv } from './flags.js';
 import { PerUserLikes } from '../reference-impl/likes/per-user.js';
 import { openStoreClients } from '../targets/clients.js';
 import { resolveConnection } from '../targets/registry.js';
@@ -93,16 +94,10 @@ async function main(argv: string[]): Promise<void> {
     .description('What the duplicate-like check (INSERT ... IF NOT EXISTS) costs in likes.per-user, against the same writes without it.')
     .option('--seconds <s>', 'length of each measurement, s (default 10)')
     .option('--concurrency <list>', 'likes in flight, comma-separated (default 1,32)')
-    .option('--keyspace <name>', 'the bench\'s own keyspace, dropped at the end (default capbench_likes_dedup)')
-    .exitOverride()
-    .configureOutput({ writeErr: () => undefined, writeOut: (s) => process.stdout.write(s) });
-  try {
-    cmd.parse(argv, { from: 'user' });
-  } catch (e) {
-    if ((e as { code?: string }).code === 'commander.helpDisplayed') return;
-    throw new UsageError(String((e as Error).message), { hint: 'node dist/bench/likes-per-user-dedup.js --help' });
-  }
-  const parsed = Flags.safeParse(cmd.opts());
+    .option('--keyspace <name>', 'the bench\'s own keyspace, dropped at the end (default capbench_likes_dedup)');
+  const flags = parseArgv(cmd, argv);
+  if (flags === 'help') return;
+  const parsed = Flags.safeParse(flags);
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
     throw new UsageError(`--${i.path.join('.')}: ${i.message}`, { hint: 'node dist/bench/likes-per-user-dedup.js --help' });

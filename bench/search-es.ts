@@ -20,6 +20,7 @@ import { newHistogram, percentilesMs, recordNs } from '../engine/histogram.js';
 import { PostGenerator } from '../scenarios/search/corpus.js';
 import { connectElasticsearch } from '../targets/elasticsearch/client.js';
 import { resolveConnection } from '../targets/registry.js';
+import { parseArgv } from './flags.js';
 import { log, out, runBench, sleep } from './search-common.js';
 
 const NS = 'capbench-search-bench';
@@ -36,10 +37,10 @@ async function main(argv: readonly string[]): Promise<number> {
     .option('--posts <n>', 'posts seeded and bulk-indexed', posInt, 20_000)
     .option('--step-s <s>', 'length of one rate step, s', posInt, 5)
     .option('--namespace <ns>', 'index-name prefix of the bench\'s indices (its own: they are deleted before and after)', NS)
-    .option('--elasticsearch-url <url>', 'Elasticsearch URL (default: the local server)')
-    .exitOverride();
-  cmd.parse(argv as string[], { from: 'user' });
-  const opts = cmd.opts<{ posts: number; stepS: number; namespace: string; elasticsearchUrl?: string }>();
+    .option('--elasticsearch-url <url>', 'Elasticsearch URL (default: the local server)');
+  const flags = parseArgv(cmd, argv);
+  if (flags === 'help') return 0;
+  const opts = flags as { posts: number; stepS: number; namespace: string; elasticsearchUrl?: string };
   if (!/^[a-z0-9][a-z0-9_-]{0,40}$/.test(opts.namespace)) throw new UsageError(`Bad --namespace "${opts.namespace}": lower-case letters, digits, _ or -, at most 41.`);
   const es = await connectElasticsearch(resolveConnection('elasticsearch', opts.elasticsearchUrl), { timeoutMs: 30_000 });
   const main = new EsPostSearch(es, { namespace: opts.namespace });
