@@ -1,6 +1,6 @@
 /**
- * Runs one load phase: starts the threads (inline for one worker, worker threads for
- * more), keeps them on one shared clock, merges what they measure, watches the client
+ * Runs one load phase: starts the load threads (thread 0 inline on the calling thread, the
+ * others, when --workers > 1, as worker threads), keeps them on one shared clock, merges what they measure, watches the client
  * itself, and returns the measured part of a RunResult.
  */
 import { Worker } from 'node:worker_threads';
@@ -148,13 +148,26 @@ export async function runLoad(ref: WorkloadRef, plan: LoadPlan, opts: RunLoadOpt
         await workload.close().catch(() => undefined);
       }
     } else {
-      const workers = Array.from({ length: plan.workers }, (_, index) => {
-        const init: ThreadInit = { ref, plan, index, count: plan.workers };
+      // Thread 0 runs inline on this thread, as with one worker; threads 1..N-1 are worker
+      // threads. N load threads then share the cores with N - 1 others, not N + 1: with two
+      // workers on two cores, a third busy thread (this one, idle but for the aggregation)
+      // made two workers sustain less than one (issue 7).
+      const count = plan.workers;
+      const inline = await loadWorkload({ ref, index: 0, count });
+      let inlineClosed = false;
+      const closeInline = async () => {
+        if (inlineClosed) return;
+        inlineClosed = true;
+        await inline.close().catch(() => undefined);
+      };
+      const workers = Array.from({ length: count - 1 }, (_, i) => {
+        const init: ThreadInit = { ref, plan, index: i + 1, count };
         return new Worker(new URL('./worker.js', import.meta.url), { workerData: init });
       });
       const ready: Promise<void>[] = [];
       const done: Promise<void>[] = [];
-      workers.forEach((w, index) => {
+      workers.forEach((w, i) => {
+        const index = i + 1;
         let readyResolve!: () => void;
         let fail!: (e: Error) => void;
         ready.push(new Promise<void>((r, j) => ((readyResolve = r), (fail = j))));
@@ -187,21 +200,39 @@ export async function runLoad(ref: WorkloadRef, plan: LoadPlan, opts: RunLoadOpt
       // A thread that fails before the start also rejects its `done`, which nobody awaits then.
       for (const d of done) d.catch(() => undefined);
       try {
+        declare(specsOf(inline), 0);
         await Promise.all(ready);
       } catch (e) {
         await Promise.all(workers.map((w) => w.terminate()));
+        await closeInline();
         throw e;
       }
-      const abortAll = () => workers.forEach((w) => w.postMessage({ type: 'abort' }));
+      const inlineAbort = new AbortController();
+      const abortAll = () => {
+        inlineAbort.abort(opts.signal?.reason);
+        workers.forEach((w) => w.postMessage({ type: 'abort' }));
+      };
       opts.signal?.addEventListener('abort', abortAll, { once: true });
       startEpochMs = performance.timeOrigin + performance.now() + 50;
       opts.onStart?.(startEpochMs);
       workers.forEach((w) => w.postMessage({ type: 'start', startEpochMs }));
-      const results = await Promise.allSettled(done);
+      const inlinePlan = {
+        ...plan,
+        startEpochMs,
+        pacing,
+        schedule: fullSchedule ? new ArrivalSchedule(plan.stages, plan.arrival, 1 / count, 0, plan.seed) : undefined,
+        concurrency: plan.concurrency === undefined ? undefined : Math.max(1, Math.round(plan.concurrency / count)),
+      };
+      const inlineDone = runThread(inline, inlinePlan, (t) => onTick(0, t), inlineAbort.signal)
+        .then((summary) => void summaries.push(summary))
+        .finally(closeInline);
+      // A failing thread ends the others' arrivals too (what was measured is kept).
+      inlineDone.catch(() => workers.forEach((w) => w.postMessage({ type: 'abort' })));
+      const results = await Promise.allSettled([inlineDone, ...done]);
       // Belt and braces: a thread that reported (or failed) must not outlive the run.
       await Promise.all(workers.map((w) => w.terminate()));
       const failed = results.find((r) => r.status === 'rejected');
-      if (failed && failed.status === 'rejected') abortReason = `a worker thread failed: ${(failed.reason as Error).message}`;
+      if (failed && failed.status === 'rejected') abortReason = `a load thread failed: ${(failed.reason as Error).message}`;
       opts.signal?.removeEventListener('abort', abortAll);
     }
   } finally {
