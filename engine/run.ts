@@ -1,7 +1,7 @@
 /**
  * Runs one load phase: starts the load threads (thread 0 inline on the calling thread, the
- * others, when --workers > 1, as worker threads), keeps them on one shared clock, merges what they measure, watches the client
- * itself, and returns the measured part of a RunResult.
+ * others, when --workers > 1, as worker threads), keeps them on one shared clock, merges what
+ * they measure, watches the client itself, and returns the measured part of a RunResult.
  */
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
@@ -213,6 +213,8 @@ export async function runLoad(ref: WorkloadRef, plan: LoadPlan, opts: RunLoadOpt
         workers.forEach((w) => w.postMessage({ type: 'abort' }));
       };
       opts.signal?.addEventListener('abort', abortAll, { once: true });
+      // Interrupted while the threads were loading: no listener fires for an earlier abort.
+      if (opts.signal?.aborted) abortAll();
       startEpochMs = performance.timeOrigin + performance.now() + 50;
       opts.onStart?.(startEpochMs);
       workers.forEach((w) => w.postMessage({ type: 'start', startEpochMs }));
