@@ -25,6 +25,8 @@ import { log, out, runBench, sleep } from './search-common.js';
 
 const NS = 'capbench-search-bench';
 const P99_LIMIT_MS = 50;
+/** The lowest query rate the searches try, q/s. */
+const MIN_QUERY_RATE = 5;
 const load1 = () => loadavg()[0]!.toFixed(2);
 const posInt = (v: string) => {
   const n = Number(v);
@@ -119,14 +121,14 @@ async function main(argv: readonly string[]): Promise<number> {
     const best: Record<string, number | null> = {};
     for (const withBulk of [false, true]) {
       out(`highest query rate with p99 < ${P99_LIMIT_MS} ms ${withBulk ? 'with a flat-out bulk indexer beside it' : 'idle'} (${opts.stepS} s steps, open loop, latency from the intended start):`);
-      const r = await driveSearch({ startRate: 20, maxRate: 5000, minRate: 5, resolution: 0.1 }, 20, 12, {
+      const r = await driveSearch({ startRate: 20, maxRate: 5000, minRate: MIN_QUERY_RATE, resolution: 0.1 }, 20, 12, {
         run: (rate) => step(rate, withBulk),
         passed: (s) => s.passed,
         pause: () => sleep(1000),
       });
       best[withBulk ? 'bulk' : 'idle'] = r.best;
     }
-    const rateOf = (r: number | null | undefined) => (r === null || r === undefined ? 'none down to 5 q/s' : `${r} q/s`);
+    const rateOf = (r: number | null | undefined) => (r === null || r === undefined ? `none down to ${MIN_QUERY_RATE} q/s` : `${r} q/s`);
     out(`result: highest query rate with p99 < ${P99_LIMIT_MS} ms: idle ${rateOf(best.idle)}, with bulk indexing ${rateOf(best.bulk)} (load average ${load1()}; shared 2-core machine)`);
     return 0;
   } finally {
