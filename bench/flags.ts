@@ -12,6 +12,7 @@
  *   not apply: a search step is a constant rate by definition. Store URLs fall back to
  *   CAPBENCH_<STORE>_URL in targets/registry.ts, as for every command.
  */
+import { DEFAULT_PREWARM_S } from '../core/capacity.js';
 import { Command, CommanderError } from 'commander';
 import { z } from 'zod';
 import { UsageError } from '../core/errors.js';
@@ -183,6 +184,8 @@ export function parseSearchFlags<S extends z.ZodType>(
     criteria: { maxP99Ms: v.p99Ms ?? 5, requireUnflagged: v.allowFlagged !== true, maxErrorRate: 0 },
     stepS,
     warmupS,
+    // A --quick search's first step is short too: one second of warm-up keeps it a quick check.
+    prewarmS: v.quick ? 1 : DEFAULT_PREWARM_S,
     pauseS: d.pauseS[q],
     maxSteps: d.maxSteps,
     retryOthersPct: v.retry ? d.retryOthersPct : null,

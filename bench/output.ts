@@ -34,6 +34,8 @@ export const SearchSettingsSchema = z
     /** Step length including warmup, s. */
     stepS: z.number(),
     warmupS: z.number(),
+    /** Unjudged load at the first step's rate before it, s (core/capacity.ts DEFAULT_PREWARM_S); absent in files before 2026-11-30. */
+    prewarmS: z.number().optional(),
     /** Pause between steps, s. */
     pauseS: z.number(),
     maxSteps: int,

@@ -11,7 +11,7 @@ import { CapbenchError, UsageError, describeError, redactUrl } from '../core/err
 import { fmtInt, fmtNum, fmtPct, round1 } from '../core/format.js';
 import type { Connection, ServerInfo, StoreName } from '../core/target.js';
 import type { StepMeasurement } from '../engine/capacity.js';
-import type { CapacityResult, CapacityStep } from '../core/capacity.js';
+import { DEFAULT_PREWARM_S, type CapacityResult, type CapacityStep } from '../core/capacity.js';
 import { machineInfo } from '../engine/machine.js';
 import { parseSlo } from '../engine/slo.js';
 import { runCapacity } from '../scenarios/capacity/search.js';
@@ -255,6 +255,7 @@ export async function likeCapacity(
       resolutionPct: s.bounds.resolution * 100,
       stepS: s.stepS,
       warmupS: s.warmupS,
+      prewarmS: s.prewarmS ?? DEFAULT_PREWARM_S,
       pauseS: s.pauseS,
       maxSteps: s.maxSteps,
       retryOthersPct: s.retryOthersPct,

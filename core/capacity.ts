@@ -89,6 +89,15 @@ export const CapacityStepSchema = z
   .strict();
 export type CapacityStep = z.infer<typeof CapacityStepSchema>;
 
+/**
+ * How long a capacity search loads the target before its first step, unjudged, s. A fresh
+ * process runs its first seconds cold (JIT, connections, the target's caches): measured on
+ * 2026-11-30, likes.redis-counter at 25,000 likes/s had a per-second p99 of 11-33 ms in seconds
+ * 0-2 and 1.2-2 ms from second 4 on, so a first step with a 1-2 s warmup failed on the warm-up
+ * alone and the search halved down and never climbed (docs/capacity.md, "Warm-up").
+ */
+export const DEFAULT_PREWARM_S = 5;
+
 /** How the search ran: its bounds, step lengths and pass rule. Rates ops/s, times s. */
 export const CapacitySearchSettingsSchema = z
   .object({
@@ -100,6 +109,11 @@ export const CapacitySearchSettingsSchema = z
     /** Step length including warmup, s. */
     stepS: z.number(),
     warmupS: z.number(),
+    /**
+     * The unjudged load before the first step (DEFAULT_PREWARM_S), s; 0 = none. Absent in
+     * results written before 2026-11-30 (none ran then).
+     */
+    prewarmS: z.number().optional(),
     pauseS: z.number(),
     maxSteps: z.number().int(),
     /** A failing step during which other processes used at least this % of a core is run once more; null = never. */

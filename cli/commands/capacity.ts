@@ -13,7 +13,7 @@
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { z } from 'zod';
-import type { CapacityResult, CapacitySearchSettings, Slo } from '../../core/capacity.js';
+import { DEFAULT_PREWARM_S, type CapacityResult, type CapacitySearchSettings, type Slo } from '../../core/capacity.js';
 import { EXIT, UsageError } from '../../core/errors.js';
 import { fmtInt } from '../../core/format.js';
 import { checkOutDir, prepareOutDir } from '../../core/out-dir.js';
@@ -43,6 +43,7 @@ export interface CapacityFlags extends StoreUrlFlags {
   resolution?: string;
   step?: string;
   warmup?: string;
+  prewarm?: string;
   pause?: string;
   maxSteps?: string;
   maxErrorRate?: string;
@@ -74,6 +75,8 @@ export const CAPACITY_DEFAULTS = {
   maxRate: 1_000_000,
   /** Retry a failing step once when other processes used at least this % of a core during it. */
   retryOthersPct: 25,
+  /** Unjudged load at the first step's rate before it, s (core/capacity.ts DEFAULT_PREWARM_S). */
+  prewarmS: DEFAULT_PREWARM_S,
 } as const;
 
 /** The search's own flags (commander keys), checked by zod; run settings go through parseLayer. */
@@ -85,6 +88,7 @@ const OwnFlags = z
     resolution: numberAtLeastSchema(0.1).pipe(z.number().max(100, { error: 'expected a percentage from 0.1 to 100' })).optional(),
     step: durationSchema().optional(),
     pause: durationSchema(true).optional(),
+    prewarm: durationSchema(true).optional(),
     maxSteps: countSchema(1).pipe(z.number().max(100, { error: 'at most 100 steps' })).optional(),
     maxErrorRate: numberAtLeastSchema(0).pipe(z.number().max(100, { error: 'expected a percentage from 0 to 100' })).optional(),
   })
@@ -118,6 +122,7 @@ export async function planCapacity(target: string, flags: CapacityFlags): Promis
     resolution: flags.resolution,
     step: flags.step,
     pause: flags.pause,
+    prewarm: flags.prewarm,
     maxSteps: flags.maxSteps,
     maxErrorRate: flags.maxErrorRate,
   });
@@ -182,6 +187,7 @@ export async function planCapacity(target: string, flags: CapacityFlags): Promis
       resolutionPct: own.resolution ?? CAPACITY_DEFAULTS.resolutionPct,
       stepS,
       warmupS,
+      prewarmS: own.prewarm ?? CAPACITY_DEFAULTS.prewarmS,
       pauseS: own.pause ?? CAPACITY_DEFAULTS.pauseS,
       maxSteps: own.maxSteps ?? CAPACITY_DEFAULTS.maxSteps,
       retryOthersPct: flags.retry === false ? null : CAPACITY_DEFAULTS.retryOthersPct,
@@ -283,6 +289,7 @@ export function registerCapacityCommand(program: Command): void {
     .option('--resolution <pct>', `stop bisecting when the gap is within this % of the knee (default ${d.resolutionPct})`)
     .option('--step <d>', `each step's length including warmup (default ${d.stepS}s)`)
     .option('--warmup <d>', `warmup per step, kept apart from the measurement (default ${d.warmupS}s, at most a fifth of the step)`)
+    .option('--prewarm <d>', `before the first step, load the target at its rate this long, not judged (a cold process's first seconds; default ${d.prewarmS}s, 0 for none)`)
     .option('--pause <d>', `pause between steps (default ${d.pauseS}s)`)
     .option('--max-steps <n>', `most rates tried; a retry does not count (default ${d.maxSteps})`)
     .option('--max-error-rate <pct>', 'share of operations that may error in a passing step (default 0)')

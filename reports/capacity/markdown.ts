@@ -21,7 +21,7 @@ export function renderCapacityMarkdown(r: CapacityResult): string {
   out.push(`- SLOs (${r.sloSource === 'flags' ? '--slo' : r.sloSource === 'thresholds' ? 'the scenario\'s latency thresholds' : 'capbench\'s default'}): ${r.slos.map((s) => code(s.expression)).join(', ')}${r.search.requireUnflagged ? '; a step the engine flagged fails' : ''}; ${r.search.maxErrorRate === 0 ? 'any error fails a step' : `errors above ${r.search.maxErrorRate * 100}% fail a step`}`);
   out.push(`- Paths: ${r.scenario.paths.map(code).join(', ')}`);
   out.push(`- Targets: ${r.targets.map((t) => md(`${t.store}: ${describeTarget(t)} at ${t.address}`)).join('; ') || '—'}`);
-  out.push(`- Search: ramp from ${fmtInt(r.search.startRate)} ops/s (doubling, max ${fmtInt(r.search.maxRate)}, min ${fmtInt(r.search.minRate)}), bisection to ${fmtNum(r.search.resolutionPct)}%; steps of ${fmtS(r.search.stepS)} with ${fmtS(r.search.warmupS)} warmup (excluded), open loop, constant arrivals, ${r.search.workers} worker thread${r.search.workers > 1 ? 's' : ''}; ended: ${md(r.endedBecause)}`);
+  out.push(`- Search: ramp from ${fmtInt(r.search.startRate)} ops/s (doubling, max ${fmtInt(r.search.maxRate)}, min ${fmtInt(r.search.minRate)}), bisection to ${fmtNum(r.search.resolutionPct)}%; ${r.search.prewarmS ? `${fmtS(r.search.prewarmS)} of unjudged load before the first step; ` : ''}steps of ${fmtS(r.search.stepS)} with ${fmtS(r.search.warmupS)} warmup (excluded), open loop, constant arrivals, ${r.search.workers} worker thread${r.search.workers > 1 ? 's' : ''}; ended: ${md(r.endedBecause)}`);
   out.push(`- Machine: ${md(`${r.machine.cpus} × ${r.machine.cpuModel}, Node ${r.machine.node}`)}`, '');
   const t = stepTableCells(r.steps);
   out.push('## Steps', '');

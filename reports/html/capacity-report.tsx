@@ -173,6 +173,7 @@ export function CapacityReport({ r }: { r: CapacityResult }) {
             items={[
               `ramp from ${fmtInt(r.search.startRate)} ops/s, doubling, up to ${fmtInt(r.search.maxRate)} ops/s; when the start fails, halving down to ${fmtInt(r.search.minRate)} ops/s`,
               `bisection until the gap between the knee and the first fail is within ${fmtNum(r.search.resolutionPct)}% of the knee; at most ${r.search.maxSteps} rates (a retry is not counted)`,
+              `before the first step: ${r.search.prewarmS ? `${fmtS(r.search.prewarmS)} of load at its rate, not judged (warm-up of a cold process)` : 'no warm-up load'}`,
               `each step: ${fmtS(r.search.stepS)} of open-loop constant arrivals, the first ${fmtS(r.search.warmupS)} warmup (excluded), ${fmtS(r.search.pauseS)} pause after it`,
               `${r.search.workers} worker thread${r.search.workers > 1 ? 's' : ''}, at most ${fmtInt(r.search.maxInFlight)} operations in flight, operation timeout ${fmtS(r.search.opTimeoutS)}, seed ${r.search.seed}`,
               `a step fails on a broken SLO, on ${r.search.maxErrorRate === 0 ? 'any error' : `errors above ${r.search.maxErrorRate * 100}%`}${r.search.requireUnflagged ? ', and when the engine flagged it (achieved < 95% of target, operations not started, timeouts)' : ''}`,

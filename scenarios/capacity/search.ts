@@ -147,9 +147,16 @@ export async function runCapacity(req: CapacityRequest): Promise<CapacityResult>
       }
     }
 
-    if (!interruptedIn) {
+    const firstRate = req.rampStart ?? q.startRate;
+    if (!interruptedIn && (q.prewarmS ?? 0) > 0) {
+      const warm = await runPrewarm(req, firstRate, connections);
+      outcomes.push(warm.outcome);
+      notes.push(warm.note);
+    }
+
+    if (!interruptedIn && req.signal?.aborted !== true) {
       const bounds = { startRate: q.startRate, maxRate: q.maxRate, minRate: q.minRate, resolution: q.resolutionPct / 100 };
-      await driveSearch<CapacityStep>(bounds, req.rampStart ?? q.startRate, q.maxSteps, {
+      await driveSearch<CapacityStep>(bounds, firstRate, q.maxSteps, {
         run: async (rate, phase) => {
           const step = await runStep(req, rate, phase, steps.length + 1, stores, ports, connections);
           outcomes.push(step.outcome);
@@ -238,6 +245,30 @@ export async function runCapacity(req: CapacityRequest): Promise<CapacityResult>
   };
   result.verdict = capacityVerdict(result);
   return result;
+}
+
+/**
+ * The warm-up before the first step: the scenario's workload at `rate` ops/s for
+ * search.prewarmS seconds, open loop, not judged (its operations still count for verify()).
+ * @returns the outcome and a note for the results, e.g. "warm-up before the first step:
+ *   5 s at 25,000 ops/s, not judged (achieved 24,990 ops/s, p99 12.4 ms)".
+ * @throws whatever runLoad throws (a thread could not create its workload).
+ */
+async function runPrewarm(req: CapacityRequest, rate: number, connections: RunSettings['connections']): Promise<{ outcome: LoadOutcome; note: string }> {
+  const s = req.settings;
+  const durationS = req.search.prewarmS ?? 0;
+  const stages = [{ durationS, rate }];
+  req.log(`warm-up: ${durationS} s at ${fmtInt(rate)} ops/s before the first step, not judged (a cold process's first seconds: JIT, connections, caches)`);
+  const outcome = await runLoad(
+    { moduleUrl: s.scenario.workloadModule, args: { options: s.options, connections, stages, seed: s.seed } },
+    { loop: 'open', stages, arrival: 'constant', warmupS: 0, workers: s.workers, maxInFlight: s.maxInFlight, pacing: s.pacing, graceS: 1, opTimeoutS: s.opTimeoutS, seed: s.seed },
+    { expect: s.operations, signal: req.signal, ...(req.onProgress ? { onProgress: req.onProgress } : {}) },
+  );
+  const p99s = outcome.operations.map((o) => o.latencyMs.p99).filter((x): x is number => x !== null);
+  const worst = p99s.length ? Math.max(...p99s) : null;
+  const note = `warm-up before the first step: ${durationS} s at ${fmtInt(rate)} ops/s, ${outcome.aborted ? 'interrupted' : 'not judged'} (achieved ${fmtInt(outcome.rate.achievedOpsPerSec)} ops/s${worst !== null ? `, p99 ${fmtMs(worst)}` : ''})`;
+  req.log(note);
+  return { outcome, note };
 }
 
 /** Run and judge one step at `rate` ops/s. */

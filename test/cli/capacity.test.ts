@@ -1,6 +1,7 @@
 /** `capbench capacity`: every flag checked before any work (one line, exit 2), and the defaults. No server needed. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { DEFAULT_PREWARM_S } from '../../core/capacity.js';
 import { UsageError } from '../../core/errors.js';
 import { CAPACITY_DEFAULTS, planCapacity, type CapacityFlags } from '../../cli/commands/capacity.js';
 import { capbench } from '../fixtures/cli.js';
@@ -16,6 +17,7 @@ test('the plan: SLOs from --slo, else the scenario thresholds, else *:p99<50ms; 
   assert.equal(p.search.minRate, 15.6);
   assert.equal(p.search.stepS, 10);
   assert.equal(p.search.warmupS, 2);
+  assert.equal(p.search.prewarmS, DEFAULT_PREWARM_S, 'an unjudged warm-up before the first step by default');
   assert.equal(p.search.retryOthersPct, 25);
   assert.equal(p.search.requireUnflagged, true);
   assert.equal(p.search.maxErrorRate, 0);
@@ -28,10 +30,10 @@ test('the plan: SLOs from --slo, else the scenario thresholds, else *:p99<50ms; 
   assert.equal(fanOut.sloSource, 'default');
   assert.deepEqual(fanOut.slos.map((s) => s.expression), ['*:p99<50ms']);
 
-  const q = await planCapacity('viral-like-spike', { ...base, step: '3s', startRate: '500', maxRate: '4000', minRate: '100', resolution: '5', maxSteps: '6', pause: '0', retry: false, allowFlagged: true, maxErrorRate: '0.5', workers: '2' });
+  const q = await planCapacity('viral-like-spike', { ...base, step: '3s', startRate: '500', maxRate: '4000', minRate: '100', resolution: '5', maxSteps: '6', pause: '0', retry: false, allowFlagged: true, maxErrorRate: '0.5', workers: '2', prewarm: '0' });
   assert.deepEqual(
     { ...q.search },
-    { startRate: 500, maxRate: 4000, minRate: 100, resolutionPct: 5, stepS: 3, warmupS: 0.6, pauseS: 0, maxSteps: 6, retryOthersPct: null, requireUnflagged: false, maxErrorRate: 0.005, workers: 2, maxInFlight: 10_000, opTimeoutS: 10, seed: 1 },
+    { startRate: 500, maxRate: 4000, minRate: 100, resolutionPct: 5, stepS: 3, warmupS: 0.6, prewarmS: 0, pauseS: 0, maxSteps: 6, retryOthersPct: null, requireUnflagged: false, maxErrorRate: 0.005, workers: 2, maxInFlight: 10_000, opTimeoutS: 10, seed: 1 },
   );
 });
 
@@ -47,6 +49,8 @@ test('bad input is one UsageError line before any work', async () => {
     [{ ...base, step: '1s' }, /--step \(1 s\) must be at least 1 s longer than the warmup/],
     [{ ...base, step: '4s', warmup: '3.5s' }, /--step \(4 s\) must be at least 1 s longer/],
     [{ ...base, warmup: 'soon' }, /^Bad --warmup "soon"/],
+    [{ ...base, prewarm: 'soon' }, /^Bad --prewarm "soon"/],
+    [{ ...base, prewarm: '-5s' }, /^Bad --prewarm "-5s"/],
     [{ ...base, maxSteps: '0' }, /^Bad --max-steps "0"/],
     [{ ...base, maxErrorRate: '-1' }, /^Bad --max-error-rate "-1"/],
     [{ ...base, workers: '0' }, /^Bad --workers "0"/],
