@@ -191,7 +191,7 @@ export async function runCapacity(req: CapacityRequest): Promise<CapacityResult>
         ran: true,
         checks: v.checks,
         notes: [
-          `${scenario.id}'s verify ran over all ${outcomes.length} steps together; only its checks are kept here (its figures, notes, claims and sections describe one run at one schedule: see \`capbench run\` for them)`,
+          `${scenario.id}'s verify ran over all ${steps.length} steps${outcomes.length > steps.length ? ' and the warm-up' : ''} together; only its checks are kept here (its figures, notes, claims and sections describe one run at one schedule: see \`capbench run\` for them)`,
         ],
       };
     } catch (err) {

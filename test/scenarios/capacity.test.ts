@@ -113,6 +113,7 @@ test('capbench capacity viral-like-spike --path likes.redis-counter --slo like:p
   assert.ok(lines.errLines.some((l) => /^warm-up: 1 s at 1,000 ops\/s before the first step, not judged/.test(l)), lines.errLines.join('\n'));
   // Nothing lost across every step and the warm-up: the scenario's own check, run once over the whole search.
   assert.equal(r.verify.ran, true, r.verify.why);
+  assert.match(r.verify.notes[0]!, new RegExp(`verify ran over all ${r.steps.length} steps and the warm-up together`));
   const lost = r.verify.checks.find((c) => c.expression === 'likes lost == 0');
   assert.ok(lost && lost.passed && lost.actual === 0, JSON.stringify(r.verify.checks));
 
