@@ -37,6 +37,28 @@ function io(onRow?: (line: string) => void, onErr?: (line: string) => void): Cap
 }
 
 /**
+ * A Ctrl-C stand-in: after(ms) aborts `signal` ms later (the first call only); stoppedS() is how
+ * long ago that was, s (Infinity when it never fired, so a bound on it fails).
+ */
+function interrupter(): { signal: AbortSignal; after(ms: number): void; stoppedS(): number } {
+  const ac = new AbortController();
+  let armed = false;
+  let abortedAt = 0;
+  return {
+    signal: ac.signal,
+    after(ms) {
+      if (armed) return;
+      armed = true;
+      setTimeout(() => {
+        abortedAt = performance.now();
+        ac.abort('interrupted (Ctrl-C)');
+      }, ms);
+    },
+    stoppedS: () => (abortedAt === 0 ? Infinity : (performance.now() - abortedAt) / 1000),
+  };
+}
+
+/**
  * Replay the search from the recorded steps: each rate is what nextRate() asks for given the
  * verdicts that stand before it; a retry repeats the rate of the failing step it supersedes.
  */
@@ -170,22 +192,12 @@ test('capbench capacity follow-queries (follows.pg) finds a rate on the real Pos
 
 test('Ctrl-C during a step: the search stops within seconds, the steps so far are written, the one in progress marked aborted; the CLI exits 130', { timeout: 180_000 }, async () => {
   const out = await mkdtemp(join(tmpdir(), 'capbench-capacity-int-'));
-  const ac = new AbortController();
-  let abortedAt = 0;
-  const lines = io(() => {
-    if (abortedAt === 0) {
-      // Half a second into the second step (no pause between steps).
-      setTimeout(() => {
-        abortedAt = performance.now();
-        ac.abort('interrupted (Ctrl-C)');
-      }, 700);
-    }
-  });
+  const interrupt = interrupter();
+  // Half a second into the second step (no pause between steps).
+  const lines = io(() => interrupt.after(700));
   const flags: CapacityFlags = { step: '8s', warmup: '1s', pause: '0', prewarm: '0', path: 'likes.redis-counter', slo: ['like:p99<1s'], option: ['posts=500', 'keyPrefix=cbcaptest:'], startRate: '100', minRate: '100', maxRate: '800', out };
-  const { result: r, exitCode } = await capacityCommand('viral-like-spike', flags, ac.signal, lines);
-  const stoppedS = (performance.now() - abortedAt) / 1000;
-  assert.ok(abortedAt > 0);
-  assert.ok(stoppedS < 8, `stopped ${stoppedS.toFixed(1)} s after the interrupt`);
+  const { result: r, exitCode } = await capacityCommand('viral-like-spike', flags, interrupt.signal, lines);
+  assert.ok(interrupt.stoppedS() < 8, `stopped ${interrupt.stoppedS().toFixed(1)} s after the interrupt`);
   assert.equal(exitCode, 130);
   assert.equal(r.status, 'aborted');
   assert.equal(r.steps.length, 2);
@@ -226,21 +238,13 @@ test('Ctrl-C during a step: the search stops within seconds, the steps so far ar
 
 test('Ctrl-C during the warm-up before the first step: the search ends within seconds with no step, status aborted, nothing verified', { timeout: 120_000 }, async () => {
   const out = await mkdtemp(join(tmpdir(), 'capbench-capacity-warm-'));
-  const ac = new AbortController();
-  let abortedAt = 0;
+  const interrupt = interrupter();
   const lines = io(undefined, (l) => {
-    if (/^warm-up: /.test(l) && abortedAt === 0) {
-      setTimeout(() => {
-        abortedAt = performance.now();
-        ac.abort('interrupted (Ctrl-C)');
-      }, 1000);
-    }
+    if (/^warm-up: /.test(l)) interrupt.after(1000);
   });
   const flags: CapacityFlags = { step: '4s', warmup: '1s', pause: '0', prewarm: '30s', path: 'likes.redis-counter', slo: ['like:p99<1s'], option: ['posts=500', 'keyPrefix=cbcaptest:'], startRate: '100', minRate: '100', maxRate: '800', out };
-  const { result: r, exitCode } = await capacityCommand('viral-like-spike', flags, ac.signal, lines);
-  const stoppedS = (performance.now() - abortedAt) / 1000;
-  assert.ok(abortedAt > 0, 'the warm-up line was printed');
-  assert.ok(stoppedS < 8, `stopped ${stoppedS.toFixed(1)} s after the interrupt`);
+  const { result: r, exitCode } = await capacityCommand('viral-like-spike', flags, interrupt.signal, lines);
+  assert.ok(interrupt.stoppedS() < 8, `stopped ${interrupt.stoppedS().toFixed(1)} s after the interrupt (the warm-up line was printed)`);
   assert.equal(exitCode, 130);
   assert.equal(r.status, 'aborted');
   assert.equal(r.steps.length, 0);
