@@ -94,7 +94,7 @@ export type CapacityStep = z.infer<typeof CapacityStepSchema>;
  * process runs its first seconds cold (JIT, connections, the target's caches): measured on
  * 2026-11-30, likes.redis-counter at 25,000 likes/s had a per-second p99 of 11-33 ms in seconds
  * 0-2 and 1.2-2 ms from second 4 on, so a first step with a 1-2 s warmup failed on the warm-up
- * alone and the search halved down and never climbed (docs/capacity.md, "Warm-up").
+ * alone and the search halved down and never climbed (docs/capacity.md, "What it does", 3).
  */
 export const DEFAULT_PREWARM_S = 5;
 

@@ -2,12 +2,13 @@
  * The capacity search of a whole scenario (`capbench capacity`, DESIGN.md "Commands"): the
  * highest constant arrival rate its workload sustains under the SLOs. Resolves nothing itself
  * (the caller hands validated RunSettings and search settings); it probes the targets, runs the
- * scenario's load phase once (preflight, reset, seed), then steps: each an ordinary open-loop
+ * scenario's load phase once (preflight, reset, seed), loads the target at the first rate for
+ * search.prewarmS seconds, not judged (a cold process's warm-up), then steps: each an ordinary open-loop
  * run of the scenario's workload at one constant rate through the engine (runLoad), warmup kept
  * apart, judged by every SLO, by the engine's flag and by errors (engine/slo.ts), searched by
  * engine/capacity.ts (doubling ramp, bisection to the resolution, halving down when the start
  * fails), a failing step retried once when other processes used ≥ retryOthersPct % of a core
- * during it. Then the scenario's verify() over every step together (its correctness checks:
+ * during it. Then the scenario's verify() over every step and the warm-up together (its correctness checks:
  * likes lost, unaccounted follow edges, ...), unless the search was interrupted.
  *
  * Works for any registered scenario, scenario file or workload file: nothing here knows a store
