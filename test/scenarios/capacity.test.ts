@@ -16,7 +16,6 @@ import { initialSearchState, nextRate, recordStep } from '../../engine/capacity.
 import { reportCommand } from '../../cli/commands/report.js';
 import { capbench } from '../fixtures/cli.js';
 
-/** An io that keeps the lines; `onRow` sees each step row as it is printed. */
 /** The command's output: stdout lines (`lines`), stderr lines (`errLines`: the progress log), with callbacks on step rows and log lines. */
 function io(onRow?: (line: string) => void, onErr?: (line: string) => void): CapacityIo & { lines: string[]; errLines: string[] } {
   const lines: string[] = [];
