@@ -93,7 +93,7 @@ export type CapacityStep = z.infer<typeof CapacityStepSchema>;
  * How long a capacity search loads the target before its first step, unjudged, s. A fresh
  * process runs its first seconds cold (JIT, connections, the target's caches): measured on
  * 2026-11-30, likes.redis-counter at 25,000 likes/s had a per-second p99 of 11-33 ms in seconds
- * 0-2 and 1.2-2 ms from second 4 on, so a first step with a 1-2 s warmup failed on the warm-up
+ * 0-2 and mostly 1.2-2.5 ms from second 4 on, so a first step with a 1-2 s warmup failed on the warm-up
  * alone and the search halved down and never climbed (docs/capacity.md, "What it does", 3).
  */
 export const DEFAULT_PREWARM_S = 5;
