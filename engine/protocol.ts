@@ -1,7 +1,8 @@
 /** Messages between the parent (engine/run.ts) and worker threads (engine/worker.ts). */
+import { availableParallelism } from 'node:os';
 import type { Stage } from '../core/results.js';
-import type { Pacing, ThreadSummary, ThreadTick } from './runner.js';
-import type { Arrival } from './schedule.js';
+import type { Pacing, ThreadPlan, ThreadSummary, ThreadTick } from './runner.js';
+import { ArrivalSchedule, type Arrival } from './schedule.js';
 import type { OperationSpec, Workload } from './types.js';
 
 /**
@@ -48,6 +49,22 @@ export type PacingChoice = 'auto' | Pacing;
 export function resolvePacing(choice: PacingChoice | undefined, workers: number, cores: number): Pacing {
   if (choice === 'spin' || choice === 'batch') return choice;
   return workers < cores ? 'spin' : 'batch';
+}
+
+/**
+ * What load thread `index` of `count` runs, whether inline (engine/run.ts) or as a worker
+ * thread (engine/worker.ts): open loop, every count-th arrival of the schedule from `index` on,
+ * with its own seed; closed loop, its share of the virtual users (at least 1); the pacing
+ * resolvePacing() gives for `count` threads on this machine; the shared start, epoch ms.
+ */
+export function threadPlan(plan: LoadPlan, index: number, count: number, startEpochMs: number): ThreadPlan {
+  return {
+    ...plan,
+    startEpochMs,
+    pacing: resolvePacing(plan.pacing, count, availableParallelism()),
+    schedule: plan.loop === 'open' ? new ArrivalSchedule(plan.stages, plan.arrival, 1 / count, index / count, plan.seed + index) : undefined,
+    concurrency: plan.concurrency === undefined ? undefined : Math.max(1, Math.round(plan.concurrency / count)),
+  };
 }
 
 export interface ThreadInit {

@@ -13,7 +13,7 @@ import { Aggregator } from './aggregator.js';
 import { CpuSampler } from './machine.js';
 import { msToNextSecond, runThread, TICK_AFTER_MS, type ThreadSummary, type ThreadTick } from './runner.js';
 import { ArrivalSchedule, totalDurationS } from './schedule.js';
-import { loadWorkload, resolvePacing, specsOf, type LoadPlan, type ThreadInit, type ToParent, type WorkloadRef } from './protocol.js';
+import { loadWorkload, resolvePacing, specsOf, threadPlan, type LoadPlan, type ThreadInit, type ToParent, type WorkloadRef } from './protocol.js';
 import { describeOperations, sameOperations, type OperationSpec } from './types.js';
 import { percentilesMs, newHistogram, mergeEncoded } from './histogram.js';
 
@@ -142,8 +142,7 @@ export async function runLoad(ref: WorkloadRef, plan: LoadPlan, opts: RunLoadOpt
         declare(specsOf(workload), 0);
         startEpochMs = performance.timeOrigin + performance.now() + 20;
         opts.onStart?.(startEpochMs);
-        const schedule = fullSchedule ? new ArrivalSchedule(plan.stages, plan.arrival, 1, 0, plan.seed) : undefined;
-        summaries.push(await runThread(workload, { ...plan, schedule, startEpochMs, pacing },  (t) => onTick(0, t), opts.signal));
+        summaries.push(await runThread(workload, threadPlan(plan, 0, 1, startEpochMs), (t) => onTick(0, t), opts.signal));
       } finally {
         await workload.close().catch(() => undefined);
       }
@@ -218,14 +217,7 @@ export async function runLoad(ref: WorkloadRef, plan: LoadPlan, opts: RunLoadOpt
       startEpochMs = performance.timeOrigin + performance.now() + 50;
       opts.onStart?.(startEpochMs);
       workers.forEach((w) => w.postMessage({ type: 'start', startEpochMs }));
-      const inlinePlan = {
-        ...plan,
-        startEpochMs,
-        pacing,
-        schedule: fullSchedule ? new ArrivalSchedule(plan.stages, plan.arrival, 1 / count, 0, plan.seed) : undefined,
-        concurrency: plan.concurrency === undefined ? undefined : Math.max(1, Math.round(plan.concurrency / count)),
-      };
-      const inlineDone = runThread(inline, inlinePlan, (t) => onTick(0, t), inlineAbort.signal)
+      const inlineDone = runThread(inline, threadPlan(plan, 0, count, startEpochMs), (t) => onTick(0, t), inlineAbort.signal)
         .then((summary) => void summaries.push(summary))
         .finally(closeInline);
       // A failing thread ends the others' arrivals too (what was measured is kept).

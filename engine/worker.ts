@@ -3,10 +3,8 @@
  * the schedule, and streams encoded per-second deltas back (engine/run.ts is the parent).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { runThread, type ThreadPlan } from './runner.js';
-import { ArrivalSchedule } from './schedule.js';
-import { availableParallelism } from 'node:os';
-import { loadWorkload, resolvePacing, specsOf, type ThreadInit, type ToParent, type ToWorker } from './protocol.js';
+import { runThread } from './runner.js';
+import { loadWorkload, specsOf, threadPlan, type ThreadInit, type ToParent, type ToWorker } from './protocol.js';
 
 const init = workerData as ThreadInit;
 const port = parentPort!;
@@ -22,14 +20,7 @@ async function main(): Promise<void> {
       else if (m.type === 'abort') abort.abort();
     });
   });
-  const p = init.plan;
-  const plan: ThreadPlan = {
-    ...p,
-    startEpochMs,
-    pacing: resolvePacing(p.pacing, init.count, availableParallelism()),
-    schedule: p.loop === 'open' ? new ArrivalSchedule(p.stages, p.arrival, 1 / init.count, init.index / init.count, p.seed + init.index) : undefined,
-    concurrency: p.concurrency === undefined ? undefined : Math.max(1, Math.round(p.concurrency / init.count)),
-  };
+  const plan = threadPlan(init.plan, init.index, init.count, startEpochMs);
   let summary;
   try {
     summary = await runThread(workload, plan, (tick) => post({ type: 'tick', tick }), abort.signal);

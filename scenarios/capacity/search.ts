@@ -249,6 +249,22 @@ export async function runCapacity(req: CapacityRequest): Promise<CapacityResult>
 }
 
 /**
+ * The scenario's workload at one constant rate, `rate` ops/s for `durationS` s (the first
+ * `warmupS` kept apart), open loop, through the engine: what a step and the warm-up run.
+ * @throws whatever runLoad throws (a thread could not create its workload).
+ */
+function runAtRate(req: CapacityRequest, rate: number, durationS: number, warmupS: number, connections: RunSettings['connections']): Promise<LoadOutcome> {
+  const s = req.settings;
+  const stages = [{ durationS, rate }];
+  const plan: LoadPlan = { loop: 'open', stages, arrival: 'constant', warmupS, workers: s.workers, maxInFlight: s.maxInFlight, pacing: s.pacing, graceS: 1, opTimeoutS: s.opTimeoutS, seed: s.seed };
+  return runLoad(
+    { moduleUrl: s.scenario.workloadModule, args: { options: s.options, connections, stages, seed: s.seed } },
+    plan,
+    { expect: s.operations, signal: req.signal, ...(req.onProgress ? { onProgress: req.onProgress } : {}) },
+  );
+}
+
+/**
  * The warm-up before the first step: the scenario's workload at `rate` ops/s for
  * search.prewarmS seconds, open loop, not judged (its operations still count for verify()).
  * @returns the outcome and a note for the results, e.g. "warm-up before the first step:
@@ -256,15 +272,9 @@ export async function runCapacity(req: CapacityRequest): Promise<CapacityResult>
  * @throws whatever runLoad throws (a thread could not create its workload).
  */
 async function runPrewarm(req: CapacityRequest, rate: number, connections: RunSettings['connections']): Promise<{ outcome: LoadOutcome; note: string }> {
-  const s = req.settings;
   const durationS = req.search.prewarmS ?? 0;
-  const stages = [{ durationS, rate }];
   req.log(`warm-up: ${durationS} s at ${fmtInt(rate)} ops/s before the first step, not judged (a cold process's first seconds: JIT, connections, caches)`);
-  const outcome = await runLoad(
-    { moduleUrl: s.scenario.workloadModule, args: { options: s.options, connections, stages, seed: s.seed } },
-    { loop: 'open', stages, arrival: 'constant', warmupS: 0, workers: s.workers, maxInFlight: s.maxInFlight, pacing: s.pacing, graceS: 1, opTimeoutS: s.opTimeoutS, seed: s.seed },
-    { expect: s.operations, signal: req.signal, ...(req.onProgress ? { onProgress: req.onProgress } : {}) },
-  );
+  const outcome = await runAtRate(req, rate, durationS, 0, connections);
   const p99s = outcome.operations.map((o) => o.latencyMs.p99).filter((x): x is number => x !== null);
   const worst = p99s.length ? Math.max(...p99s) : null;
   const note = `warm-up before the first step: ${durationS} s at ${fmtInt(rate)} ops/s, ${outcome.aborted ? 'interrupted' : 'not judged'} (achieved ${fmtInt(outcome.rate.achievedOpsPerSec)} ops/s${worst !== null ? `, p99 ${fmtMs(worst)}` : ''})`;
@@ -282,32 +292,14 @@ async function runStep(
   ports: Partial<Record<StoreName, number>>,
   connections: RunSettings['connections'],
 ): Promise<{ step: CapacityStep; outcome: LoadOutcome }> {
-  const s = req.settings;
   const q = req.search;
-  const stages = [{ durationS: q.stepS, rate }];
-  const plan: LoadPlan = {
-    loop: 'open',
-    stages,
-    arrival: 'constant',
-    warmupS: q.warmupS,
-    workers: s.workers,
-    maxInFlight: s.maxInFlight,
-    pacing: s.pacing,
-    graceS: 1,
-    opTimeoutS: s.opTimeoutS,
-    seed: s.seed,
-  };
   req.onStepStart?.({ index, rate, phase, stepS: q.stepS });
   const startedAt = new Date().toISOString();
   // CPU over the whole step, sampled outside it: with one worker the load runs on this thread.
   const server0 = await serversCpuS(stores, ports);
   const wall0 = performance.now();
   const sampler = new CpuSampler();
-  const outcome = await runLoad(
-    { moduleUrl: s.scenario.workloadModule, args: { options: s.options, connections, stages, seed: s.seed } },
-    plan,
-    { expect: s.operations, signal: req.signal, ...(req.onProgress ? { onProgress: req.onProgress } : {}) },
-  );
+  const outcome = await runAtRate(req, rate, q.stepS, q.warmupS, connections);
   const cpu = sampler.sample();
   const server1 = await serversCpuS(stores, ports);
   const wallS = (performance.now() - wall0) / 1000;
